@@ -1,0 +1,160 @@
+"""``regie``: generate sample data, run the pipeline, or do both as a demo.
+
+Thin over the package: every command calls the same functions the DAGs and
+the tests call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import pseudonym
+from .config import Settings
+
+DEMO_MARKER = ".regie-demo"
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (jjjj-mm-dd): {text}") from None
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    out = Path(args.out)
+    manifest = generate(out, seed=args.seed, gemeenten=args.gemeenten)
+    if args.manifest:
+        manifest.to_json(Path(args.manifest))
+    rows = sum(f.rows for f in manifest.files.values())
+    print(f"generated {len(manifest.files)} files, {rows} rows, in {out}")
+    return 0
+
+
+def _check_key() -> bool:
+    try:
+        pseudonym.load_key(allow_airflow=False)
+    except pseudonym.NoKeyError as exc:
+        print(f"regie: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _run(settings: Settings) -> int:
+    from .runner import format_report, run_dags
+
+    if not settings.landing.is_dir():
+        print(f"regie: the landing zone {settings.landing} does not exist", file=sys.stderr)
+        return 2
+    if not _check_key():
+        return 2
+    report = run_dags(settings)
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings.resolve(
+        {"landing": args.landing, "warehouse": args.warehouse, "home": args.home, "peildatum": args.peildatum}
+    )
+    return _run(settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    home = Path(args.home or os.environ.get("REGIE_HOME") or "data").resolve()
+    marker = home / DEMO_MARKER
+    if home.exists() and any(home.iterdir()) and not marker.exists():
+        print(
+            f"regie demo: {home} holds data that the demo did not create; "
+            "pass --home with an empty or demo folder",
+            file=sys.stderr,
+        )
+        return 2
+    key_file = home / "pseudoniem.key"
+    if marker.exists():  # start afresh, but keep the key
+        for sub in ("landing", "warehouse", "archive", "quarantine", "airflow", "logs"):
+            shutil.rmtree(home / sub, ignore_errors=True)
+    home.mkdir(parents=True, exist_ok=True)
+    marker.write_text("created by 'regie demo'; the demo may empty this folder\n", encoding="utf-8")
+    if not (os.environ.get(pseudonym.ENV_KEY) or os.environ.get(pseudonym.ENV_KEY_FILE)):
+        if not key_file.exists():
+            pseudonym.write_key_file(key_file)
+            print(f"demo: created a pseudonymisation key in {key_file} (keep it; it is not in the warehouse)")
+        else:
+            print(f"demo: using the pseudonymisation key in {key_file}")
+        os.environ[pseudonym.ENV_KEY_FILE] = str(key_file)
+
+    from .generate import generate
+
+    landing = home / "landing"
+    manifest = generate(landing, seed=args.seed, gemeenten=args.gemeenten)
+    print(f"demo: generated {len(manifest.files)} sample files in {landing}")
+    settings = Settings.resolve({"home": str(home), "landing": str(landing), "warehouse": args.warehouse})
+    code = _run(settings)
+    print(
+        "\nWhere things are:\n"
+        f"  warehouse:   {settings.warehouse}  (open read-only: duckdb -readonly {settings.warehouse})\n"
+        f"  landing:     {landing}\n"
+        f"  archive:     {home / 'archive'}\n"
+        f"  quarantine:  {home / 'quarantine'}\n"
+        f"  logs:        {home / 'logs'}\n"
+        f"  key:         {os.environ.get(pseudonym.ENV_KEY_FILE, '(from the environment)')}"
+    )
+    return code
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    path = Path(args.out)
+    if path.exists():
+        print(f"regie: {path} exists; not overwriting a key", file=sys.stderr)
+        return 2
+    pseudonym.write_key_file(path)
+    print(f"wrote a new key to {path}; set REGIE_PSEUDONIEM_SLEUTEL_BESTAND={path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="regie", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a deterministic sample landing zone")
+    g.add_argument("--out", required=True, help="landing root to write")
+    g.add_argument("--seed", type=int, default=2025)
+    g.add_argument("--gemeenten", type=int, default=0, help="extra gemeenten for load tests")
+    g.add_argument("--manifest", help="also write what was generated, as JSON")
+    g.set_defaults(func=cmd_generate)
+
+    r = sub.add_parser("run", help="ingest the landing zone through the Airflow DAGs")
+    r.add_argument("--landing", help="landing root (default: REGIE_LANDING or <home>/landing)")
+    r.add_argument("--warehouse", help="DuckDB file or postgresql:// URL (default: <home>/warehouse/regie.duckdb)")
+    r.add_argument("--peildatum", type=_date, help="jjjj-mm-dd (default: today)")
+    r.add_argument("--home", help="archive, quarantine, logs, Airflow metadata (default: REGIE_HOME or ./data)")
+    r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser("demo", help="generate sample data and run everything on it")
+    d.add_argument("--home", help="demo folder (default: ./data)")
+    d.add_argument("--warehouse", help="DuckDB file or postgresql:// URL")
+    d.add_argument("--seed", type=int, default=2025)
+    d.add_argument("--gemeenten", type=int, default=0)
+    d.set_defaults(func=cmd_demo)
+
+    k = sub.add_parser("key", help="create a new pseudonymisation key file")
+    k.add_argument("--out", required=True)
+    k.set_defaults(func=cmd_key)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Builds the ingestion DAGs. Kept light: importing it touches no data,
+no database and no heavy library, so the DAG processor parses fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Asset, Param, dag, task
+
+#: DuckDB has one writer: tasks that write the warehouse share this pool.
+#: ``regie run`` creates it with one slot; create it likewise in a deployment.
+WAREHOUSE_POOL = "regie_warehouse"
+
+RUN_PARAMS = {
+    "landing": Param(None, type=["null", "string"], description="Landing root (default: REGIE_LANDING or <home>/landing)"),
+    "warehouse": Param(None, type=["null", "string"], description="DuckDB file or postgresql:// URL"),
+    "home": Param(None, type=["null", "string"], description="regie home: archive, quarantine, logs"),
+    "peildatum": Param(None, type=["null", "string"], description="jjjj-mm-dd; default today"),
+    "run_id": Param(None, type=["null", "string"], description="Label stamped on the ledger rows"),
+}
+
+FAMILY_DOCS = {
+    "duo": "DUO M2M person resources (personen.jsonl).",
+    "coa_tvs": "COA TVS: taakstelling balances and koppelingen.",
+    "gemeente": "Municipal exports per uitvoerder: dossiers, leerroutes, activiteiten, uitkomsten, handhaving, financien.",
+    "rijk_provincie": "SPUK decisions (rijk) and the interventieladder (provincie).",
+}
+
+
+def raw_asset(family: str) -> Asset:
+    """The asset a family's DAG updates whenever it loaded at least one file."""
+    return Asset(name=f"raw_{family}", uri=f"regie://raw/{family}", group="regie")
+
+
+def ingest_dag(family: str):
+    asset = raw_asset(family)
+
+    @dag(
+        dag_id=f"ingest_{family}",
+        description=FAMILY_DOCS[family],
+        schedule="@hourly",
+        start_date=dt.datetime(2024, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        params=RUN_PARAMS,
+        tags=["regie", "ingest", family],
+        doc_md=(
+            f"### ingest_{family}\n{FAMILY_DOCS[family]}\n\n"
+            "Finds new or changed files in the landing zone, archives each by sha256, "
+            "parses and checks it, pseudonymises BSN and V-nummer and writes `raw` and "
+            "`audit`. A bad file is quarantined; the run goes on."
+        ),
+    )
+    def ingest():
+        @task
+        def discover(params=None) -> list[str]:
+            from regie import tasks
+
+            return tasks.discover(family, dict(params or {}))
+
+        @task(pool=WAREHOUSE_POOL, map_index_template="{{ task.op_kwargs['relpath'] }}")
+        def load(relpath: str, params=None) -> dict:
+            from regie import tasks
+
+            return tasks.load(relpath, dict(params or {}))
+
+        @task(outlets=[asset], trigger_rule="all_done")
+        def publish(results) -> dict:
+            from airflow.exceptions import AirflowSkipException
+
+            from regie import tasks
+
+            totals = tasks.summarise(family, list(results or []))
+            if not totals["geladen"]:
+                raise AirflowSkipException("nothing new loaded: no asset update")
+            return totals
+
+        publish(load.expand(relpath=discover()))
+
+    return ingest()

@@ -1,0 +1,293 @@
+"""One delivered file in, typed raw rows and rejected rows out.
+
+Reading (``reader``) gives every record as text with its line number;
+checking (``validate``) turns the source description into one SQL statement
+over all records. Identifiers are pseudonymised inside that statement, so
+no raw BSN or V-nummer ever leaves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..pseudonym import Pseudonymiser
+from ..sources.spec import Column, Source
+from . import reader
+from .errors import FileRejected
+from .validate import column_sql, lit
+
+
+@dataclass
+class Meta:
+    """Where a file came from; stamped on every raw row."""
+
+    path: str
+    versie: int
+    leverdatum: dt.date
+    uitvoerder: str | None = None
+
+
+@dataclass
+class Parsed:
+    tables: dict[str, pa.Table]  # qualified raw table -> rows
+    rejects: pa.Table  # regelnummer, reden
+    rows_in: int
+    encoding: str
+    extra_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return next(iter(self.tables.values())).num_rows if self.tables else 0
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejects.num_rows
+
+
+def _used(sql: str, params: dict | None) -> dict:
+    """Only the named parameters the statement refers to (DuckDB insists)."""
+    return {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+
+
+def _run(con, sql: str, params: dict | None = None) -> None:
+    con.execute(sql, _used(sql, params))
+
+
+def _arrow(con, sql: str, params: dict | None = None) -> pa.Table:
+    return con.sql(sql, params=_used(sql, params)).to_arrow_table()
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(name: str) -> str:
+    return f"nullif(trim({ident(name)}), '')"
+
+
+def parse_file(path: Path, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
+    """Parse, check and pseudonymise one file. Raises FileRejected for quarantine."""
+    with tempfile.TemporaryDirectory(prefix="regie-") as tmp:
+        con = duckdb.connect()
+        try:
+            con.execute("set preserve_insertion_order = true")
+            con.execute(f"set temp_directory = {lit(tmp)}")
+            decoded = reader.decode(path, Path(tmp))
+            if source.format == "csv":
+                return _parse_csv(con, decoded, source, meta, pseudo)
+            return _parse_jsonl(con, decoded, source, meta, pseudo)
+        finally:
+            con.close()
+
+
+def _meta_select(source: Source) -> str:
+    cols = "$bestand as _bestand, cast($versie as integer) as _versie, cast($leverdatum as date) as _leverdatum, _regel as _regelnummer"
+    if source.per_gemeente:
+        cols += ", $uitvoerder as _uitvoerder"
+    return cols
+
+
+def _meta_params(source: Source, meta: Meta) -> dict:
+    params = {"bestand": meta.path, "versie": meta.versie, "leverdatum": meta.leverdatum}
+    if source.per_gemeente:
+        params["uitvoerder"] = meta.uitvoerder
+    return params
+
+
+def _reason_expr(reasons: list[str], extra: str | None = None) -> str:
+    parts = list(reasons)
+    if extra:
+        parts.append(extra)
+    if not parts:
+        return "cast(null as varchar)"
+    return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
+
+
+def _outputs(columns: tuple[Column, ...], refs: dict[str, str], fmt: str):
+    outputs: list[str] = []
+    reasons: list[str] = []
+    for col in columns:
+        sql = column_sql(col, refs[col.name], fmt, refs)
+        outputs.extend(f"{expr} as {ident(target)}" for expr, target in sql.outputs)
+        reasons.extend(sql.reasons)
+    return outputs, reasons
+
+
+def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
+    names = reader.read_header(decoded)
+    expected = [c.name for c in source.columns]
+    missing_required = [c.name for c in source.columns if c.required and c.name not in names]
+    if missing_required:
+        raise FileRejected(
+            "verplichte kolom ontbreekt in de kopregel: "
+            + ", ".join(missing_required)
+            + f" (gevonden: {', '.join(names)})"
+        )
+    missing = [n for n in expected if n not in names]
+    extra = [n for n in names if n not in expected]
+    read = reader.read_csv(con, decoded, names)
+
+    refs = {n: (_text(n) if n in names else "cast(null as varchar)") for n in expected}
+    outputs, reasons = _outputs(source.columns, refs, "csv")
+    extra_sql = (
+        "cast(json_object(" + ", ".join(f"{lit(n)}, {_text(n)}" for n in extra) + ") as varchar)"
+        if extra
+        else "cast(null as varchar)"
+    )
+    partition = ", ".join(ident(n) for n in names)
+    duplicate = "case when _eerste < _regel then 'dubbele regel: gelijk aan regel ' || _eerste end"
+    _run(
+        con,
+        f"""
+        create temp table checked as
+        select _regel, {", ".join(outputs)}, {extra_sql} as _extra,
+               {_reason_expr(reasons, duplicate)} as _reden
+        from (select *, min(_regel) over (partition by {partition}) as _eerste from src)
+        """,
+        pseudo.sql_params(),
+    )
+    targets = [t for c in source.columns for t in _targets(c)]
+    loaded = _arrow(
+        con,
+        f"select {_meta_select(source)}, {', '.join(ident(t) for t in targets)}, _extra "
+        "from checked where _reden is null order by _regel",
+        _meta_params(source, meta),
+    )
+    rejects = _rejects(con, read.structural_rejects)
+    return Parsed(
+        tables={f"raw.{source.table}": loaded},
+        rejects=rejects,
+        rows_in=read.rows,
+        encoding=decoded.encoding,
+        extra_columns=extra,
+        missing_columns=missing,
+    )
+
+
+def _targets(col: Column) -> list[str]:
+    from ..warehouse.schema import value_columns
+
+    return [name for name, _ in value_columns((col,))]
+
+
+def _rejects(con, structural: list[tuple[int, str]]) -> pa.Table:
+    found = _arrow(con, "select _regel as regelnummer, _reden as reden from checked where _reden is not null")
+    if structural:
+        extra = pa.table(
+            {
+                "regelnummer": pa.array([r[0] for r in structural], pa.int64()),
+                "reden": pa.array([r[1] for r in structural], pa.string()),
+            }
+        )
+        found = pa.concat_tables([found.cast(extra.schema), extra])
+    return found.sort_by("regelnummer")
+
+
+def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
+    read = reader.read_jsonl(con, decoded)
+    con.execute(
+        """
+        create temp table shapes as
+        select _regel, _json,
+               json_valid(_json) as valid,
+               min(_regel) over (partition by _json) as _eerste
+        from src
+        """
+    )
+    con.execute(
+        "create temp table good as select _regel, _eerste, cast(_json as json) as j from shapes where valid"
+    )
+    con.execute("create temp table objects as select * from good where json_type(j) = 'OBJECT'")
+
+    def jref(path: str, obj: str = "j") -> str:
+        return f"nullif(trim(json_extract_string({obj}, {lit(path)})), '')"
+
+    refs = {c.name: jref(c.path or f"$.{c.name}") for c in source.columns}
+    outputs, reasons = _outputs(source.columns, refs, "json")
+
+    # Repeating groups: checked per element, a bad element rejects its line.
+    child_reason_tables: list[str] = []
+    for child in source.children:
+        con.execute(
+            f"""
+            create temp table child_{child.name} as
+            select _regel, generate_subscripts(elems, 1) as _volgnummer, unnest(elems) as e
+            from (select _regel, json_extract(j, {lit(child.path + "[*]")}) as elems from objects)
+            where elems is not null
+            """
+        )
+        crefs = {c.name: jref(c.path or f"$.{c.name}", "e") for c in child.columns}
+        couts, creasons = _outputs(child.columns, crefs, "json")
+        _run(
+            con,
+            f"""
+            create temp table child_{child.name}_checked as
+            select _regel, _volgnummer, {", ".join(couts)},
+                   {_reason_expr(creasons)} as _reden
+            from child_{child.name}
+            """,
+            pseudo.sql_params(),
+        )
+        child_reason_tables.append(
+            f"select _regel, string_agg({lit(child.name)} || '[' || _volgnummer || ']: ' || _reden, '; ' "
+            f"order by _volgnummer) as r from child_{child.name}_checked where _reden is not null group by _regel"
+        )
+    child_reasons = (
+        "select _regel, string_agg(r, '; ') as r from ("
+        + " union all ".join(child_reason_tables)
+        + ") group by _regel"
+        if child_reason_tables
+        else "select cast(null as bigint) as _regel, cast(null as varchar) as r where false"
+    )
+    duplicate = "case when o._eerste < o._regel then 'dubbele regel: gelijk aan regel ' || o._eerste end"
+    _run(
+        con,
+        f"""
+        create temp table checked as
+        select o._regel, {", ".join(outputs)}, cast(null as varchar) as _extra,
+               {_reason_expr(reasons + ["cr.r"], duplicate)} as _reden
+        from objects o left join ({child_reasons}) cr on cr._regel = o._regel
+        """,
+        pseudo.sql_params(),
+    )
+    targets = [t for c in source.columns for t in _targets(c)]
+    tables = {
+        f"raw.{source.table}": _arrow(
+            con,
+            f"select {_meta_select(source)}, {', '.join(ident(t) for t in targets)}, _extra "
+            "from checked where _reden is null order by _regel",
+            _meta_params(source, meta),
+        )
+    }
+    for child in source.children:
+        ctargets = [t for c in child.columns for t in _targets(c)]
+        tables[f"raw.{source.bron}__{child.table}"] = _arrow(
+            con,
+            f"""
+                select {_meta_select(source)}, p.persoon_id, cast(c._volgnummer as integer) as _volgnummer,
+                       {", ".join("c." + ident(t) for t in ctargets)}
+                from child_{child.name}_checked c join checked p using (_regel)
+                where p._reden is null order by _regel, _volgnummer
+                """,
+            _meta_params(source, meta),
+        )
+    structural = [
+        (r, "regel is geen geldige JSON")
+        for (r,) in con.execute("select _regel from shapes where not valid").fetchall()
+    ] + [
+        (r, "regel is geen JSON-object")
+        for (r,) in con.execute("select _regel from good where json_type(j) <> 'OBJECT'").fetchall()
+    ]
+    return Parsed(
+        tables=tables,
+        rejects=_rejects(con, structural),
+        rows_in=read.rows,
+        encoding=decoded.encoding,
+    )

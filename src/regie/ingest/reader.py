@@ -1,0 +1,248 @@
+"""Reading a delivered file into an all-text DuckDB table, one row per record.
+
+Every row keeps its physical line number (``_regel``; the CSV header is line
+1). The fast path is DuckDB's own CSV reader; a file it cannot read exactly
+(a row with the wrong number of fields, a quoted field spanning lines, blank
+lines) is read again with Python's csv module, which knows where each record
+starts. Problems with the file as a whole raise :class:`FileRejected`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .errors import FileRejected
+
+_CHUNK = 8 * 1024 * 1024
+_MAX_FIELD = 64 * 1024 * 1024
+_OTHER_SEPARATORS = {",": "komma (,)", "\t": "tab", "|": "verticale streep (|)"}
+_SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass
+class Decoded:
+    """A file checked for encoding; ``text_path`` is UTF-8 for DuckDB to read."""
+
+    text_path: Path
+    encoding: str  # utf-8 | utf-8-sig | cp1252
+    newlines: int
+    ends_with_newline: bool
+    size: int
+
+
+def decode(path: Path, workdir: Path) -> Decoded:
+    """Check the encoding; transcode Windows-1252 to a UTF-8 copy in ``workdir``."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRejected("leeg bestand: 0 bytes, geen kopregel en geen gegevens")
+    newlines = 0
+    last = b""
+    has_bom = False
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    ok_utf8 = True
+    with path.open("rb") as fh:
+        first = True
+        while chunk := fh.read(_CHUNK):
+            if first:
+                has_bom = chunk.startswith(codecs.BOM_UTF8)
+                first = False
+            if b"\x00" in chunk:
+                raise FileRejected(
+                    "het bestand bevat binaire gegevens (NUL-tekens): is het een "
+                    "Excel- of ander binair bestand in plaats van tekst?"
+                )
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+            if ok_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    ok_utf8 = False
+        if ok_utf8:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                ok_utf8 = False
+    ends = last == b"\n"
+    if ok_utf8:
+        return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size)
+    # Not UTF-8: the contract's other encoding is Windows-1252.
+    out = workdir / (path.name + ".utf8")
+    cp = codecs.getincrementaldecoder("cp1252")()
+    offset = 0
+    with path.open("rb") as fh, out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := fh.read(_CHUNK):
+            try:
+                dst.write(cp.decode(chunk))
+            except UnicodeDecodeError as exc:
+                raise FileRejected(
+                    "onleesbare tekens: het bestand is geen UTF-8 en geen Windows-1252 "
+                    f"(byte {offset + exc.start + 1} kan in geen van beide)"
+                ) from None
+            offset += len(chunk)
+    return Decoded(out, "cp1252", newlines, ends, size)
+
+
+@dataclass
+class ReadResult:
+    """The records of a file as text, plus what was found on the way."""
+
+    table: str  # name of the DuckDB table holding _regel + one column per header name
+    columns: list[str]  # normalised header names (CSV) or ["_json"] (JSONL)
+    rows: int
+    structural_rejects: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_header(decoded: Decoded) -> list[str]:
+    with decoded.text_path.open("r", encoding="utf-8-sig", newline="") as fh:
+        line = fh.readline()
+    stripped = line.strip("\r\n")
+    if not stripped.strip():
+        raise FileRejected("geen kopregel: de eerste regel van het bestand is leeg")
+    names = next(csv.reader([stripped], delimiter=";", quotechar='"'))
+    names = [n.strip().lower() for n in names]
+    if len(names) == 1:
+        for sep, label in _OTHER_SEPARATORS.items():
+            if sep in stripped:
+                raise FileRejected(
+                    f"verkeerd scheidingsteken: de kopregel is gescheiden met {label}; "
+                    "regie verwacht een puntkomma (;)"
+                )
+    if any(not n for n in names):
+        raise FileRejected("de kopregel heeft een kolom zonder naam")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise FileRejected(f"de kopregel noemt een kolom twee keer: {', '.join(dupes)}")
+    return names
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: list[str]) -> ReadResult:
+    """All records as text into table ``src``; a truncated last row rejects the file."""
+    positional = {f"c{i}": "VARCHAR" for i in range(len(names))}
+    try:
+        con.execute("drop table if exists src_read")
+        con.execute(
+            "create temp table src_read as select * from read_csv(?, delim=';', quote='\"', "
+            "escape='\"', header=false, skip=1, auto_detect=false, columns=?, "
+            "strict_mode=true, null_padding=false, max_line_size=?, "
+            "buffer_size=?, parallel=false)",
+            [str(decoded.text_path), positional, _MAX_FIELD + 1024, 2 * _MAX_FIELD + 4096],
+        )
+        n = con.execute("select count(*) from src_read").fetchone()[0]
+        physical = decoded.newlines + (0 if decoded.ends_with_newline else 1)
+        if n + 1 == physical:
+            select = ", ".join(f'c{i} as "{name}"' for i, name in enumerate(names))
+            con.execute("drop table if exists src")
+            con.execute(
+                f"create temp table src as select rowid + 2 as _regel, {select} from src_read order by rowid"
+            )
+            con.execute("drop table src_read")
+            return ReadResult("src", names, n)
+    except duckdb.Error:
+        # DuckDB's message quotes the offending line, which may hold a BSN:
+        # it is never logged. The exact reader below says what is wrong.
+        pass
+    con.execute("drop table if exists src_read")
+    return _read_csv_exact(con, decoded, names)
+
+
+def _read_csv_exact(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: list[str]) -> ReadResult:
+    csv.field_size_limit(_MAX_FIELD)
+    width = len(names)
+    regels: list[int] = []
+    columns: list[list[str | None]] = [[] for _ in names]
+    rejects: list[tuple[int, str]] = []
+    with decoded.text_path.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";", quotechar='"', strict=True)
+        try:
+            next(reader)  # header
+        except csv.Error as exc:
+            raise FileRejected(f"de kopregel is onleesbaar: {exc}") from None
+        start = reader.line_num + 1
+        pending: tuple[int, list[str]] | None = None
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc) or "EOF" in str(exc):
+                    raise FileRejected(
+                        f"het bestand is afgebroken: regel {start} eindigt midden in een "
+                        "veld tussen aanhalingstekens"
+                    ) from None
+                rejects.append((start, f"regel is geen geldige CSV ({exc})"))
+                start = reader.line_num + 1
+                continue
+            if pending is not None:
+                _take(pending, width, regels, columns, rejects)
+            if record:  # blank lines are not records
+                pending = (start, record)
+            else:
+                pending = None
+            start = reader.line_num + 1
+    if pending is not None:
+        line, record = pending
+        if len(record) < width and not decoded.ends_with_newline:
+            raise FileRejected(
+                f"het bestand is afgebroken: de laatste regel ({line}) heeft {len(record)} "
+                f"van de {width} velden en eindigt zonder regeleinde"
+            )
+        _take(pending, width, regels, columns, rejects)
+    data = {"_regel": pa.array(regels, pa.int64())}
+    for name, values in zip(names, columns, strict=True):
+        data[name] = pa.array(values, pa.string())
+    table = pa.table(data)
+    con.register("_src_arrow", table)
+    con.execute("drop table if exists src")
+    con.execute("create temp table src as select * from _src_arrow")
+    con.unregister("_src_arrow")
+    return ReadResult("src", names, len(regels) + len(rejects), rejects)
+
+
+def _take(pending, width, regels, columns, rejects) -> None:
+    line, record = pending
+    if len(record) != width:
+        rejects.append((line, f"regel heeft {len(record)} velden, de kopregel {width}"))
+        return
+    regels.append(line)
+    for i, value in enumerate(record):
+        columns[i].append(value)
+
+
+def read_jsonl(con: duckdb.DuckDBPyConnection, decoded: Decoded) -> ReadResult:
+    """One row per non-blank line, as text, into table ``src``."""
+    regels: list[int] = []
+    texts: list[str] = []
+    with decoded.text_path.open("r", encoding="utf-8-sig", newline="") as fh:
+        for number, line in enumerate(fh, 1):
+            text = line.strip()
+            if text:
+                regels.append(number)
+                texts.append(text)
+    if texts and not decoded.ends_with_newline:
+        try:
+            json.loads(texts[-1])
+        except ValueError:
+            raise FileRejected(
+                f"het bestand is afgebroken: de laatste regel ({regels[-1]}) is geen "
+                "volledige JSON en eindigt zonder regeleinde"
+            ) from None
+    table = pa.table({"_regel": pa.array(regels, pa.int64()), "_json": pa.array(texts, pa.string())})
+    con.register("_src_arrow", table)
+    con.execute("drop table if exists src")
+    con.execute("create temp table src as select * from _src_arrow")
+    con.unregister("_src_arrow")
+    return ReadResult("src", ["_json"], len(regels))
+
+
+def safe_name(name: str) -> bool:
+    return bool(_SAFE_NAME.match(name))

@@ -1,0 +1,183 @@
+"""Checking and converting records set-wise, in SQL, from a source description.
+
+For every column the description yields a SQL expression for the typed value
+and SQL expressions that give a reason when the rule is broken. One statement
+then checks every row of a file at once; no row is looked at in Python.
+
+Reasons quote the offending value so a person can find and fix it, except
+for identifying columns (BSN, V-nummer, birth date), whose values are never
+repeated anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..pseudonym import Pseudonymiser
+from ..sources.spec import IDENTIFYING_KINDS, Column
+from ..warehouse.schema import age_column
+
+_MAX_QUOTED = 40  # characters of a bad value quoted in a reason
+
+
+def lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def quoted(ref: str) -> str:
+    """SQL text: the value in quotes, shortened when long."""
+    return (
+        f"'''' || case when length({ref}) > {_MAX_QUOTED} "
+        f"then left({ref}, {_MAX_QUOTED}) || '…' else {ref} end || ''''"
+    )
+
+
+@dataclass
+class ColumnSQL:
+    outputs: list[tuple[str, str]]  # (expression, target column)
+    reasons: list[str]  # expressions yielding a reason or NULL
+
+
+def _date_sql(ref: str, fmt: str) -> str:
+    if fmt == "json":
+        patterns = ["%Y-%m-%d"]
+    else:
+        patterns = ["%d-%m-%Y", "%Y-%m-%d"]
+    shape = r"^\d{4}-\d{2}-\d{2}$" if fmt == "json" else r"^(\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$"
+    tries = ", ".join(f"try_strptime({ref}, {lit(p)})" for p in patterns)
+    return f"case when regexp_full_match({ref}, {lit(shape)}) then cast(coalesce({tries}) as date) end"
+
+
+def _date_ok(ref: str, fmt: str) -> str:
+    parsed = _date_sql(ref, fmt)
+    return f"({parsed}) is not null and year({parsed}) between 1900 and 2100"
+
+
+def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> ColumnSQL:
+    """Expressions for one column. ``ref`` is its trimmed text, NULL when empty.
+
+    ``values_of`` maps other column names to their refs (for ages).
+    """
+    name = col.name
+    reasons: list[str] = []
+    if col.required:
+        reasons.append(f"case when {ref} is null then {lit(name + ' ontbreekt (verplicht veld)')} end")
+
+    def bad(condition: str, message_sql: str) -> None:
+        reasons.append(
+            f"case when {ref} is not null and not coalesce({condition}, false) then {message_sql} end"
+        )
+
+    kind = col.kind
+    if kind == "text":
+        return ColumnSQL([(ref, col.target)], reasons)
+    if kind == "int":
+        shape = r"^-?(\d{1,3}(\.\d{3})+|\d+)$"
+        value = f"try_cast(replace({ref}, '.', '') as bigint)"
+        bad(
+            f"regexp_full_match({ref}, {lit(shape)}) and {value} is not null",
+            f"{lit(name + ' ')} || {quoted(ref)} || ' is geen geheel getal'",
+        )
+        return ColumnSQL(
+            [(f"case when regexp_full_match({ref}, {lit(shape)}) then {value} end", col.target)], reasons
+        )
+    if kind == "decimal":
+        if fmt == "json":
+            value = f"try_cast({ref} as decimal(18,2))"
+            bad(f"{value} is not null", f"{lit(name + ' ')} || {quoted(ref)} || ' is geen getal'")
+            return ColumnSQL([(value, col.target)], reasons)
+        shape = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$"
+        value = f"try_cast(replace(replace({ref}, '.', ''), ',', '.') as decimal(18,2))"
+        bad(
+            f"regexp_full_match({ref}, {lit(shape)})",
+            f"{lit(name + ' ')} || {quoted(ref)} || "
+            "' is geen bedrag in Nederlandse notatie (komma voor decimalen, hooguit 2, '"
+            "|| 'punt alleen voor duizendtallen, zoals 8.870,51)'",
+        )
+        return ColumnSQL(
+            [(f"case when regexp_full_match({ref}, {lit(shape)}) then {value} end", col.target)], reasons
+        )
+    if kind == "date":
+        form = "jjjj-mm-dd" if fmt == "json" else "dd-mm-jjjj"
+        bad(
+            _date_ok(ref, fmt),
+            f"{lit(name + ' ')} || {quoted(ref)} || {lit(' is geen geldige datum (' + form + ')')}",
+        )
+        return ColumnSQL([(_date_sql(ref, fmt), col.target)], reasons)
+    if kind == "bool":
+        truthy, falsy = ("true", "false") if fmt == "json" else ("J", "N")
+        bad(
+            f"upper({ref}) in ({lit(truthy.upper())}, {lit(falsy.upper())})",
+            f"{lit(name + ' ')} || {quoted(ref)} || {lit(f' is geen {truthy} of {falsy}')}",
+        )
+        return ColumnSQL([(f"upper({ref}) = {lit(truthy.upper())}", col.target)], reasons)
+    if kind == "code":
+        cases = " ".join(f"when {lit(v.lower())} then {lit(v)}" for v in col.values)
+        value = f"case lower({ref}) {cases} end"
+        bad(
+            f"({value}) is not null",
+            f"{lit(name + ' ')} || {quoted(ref)} || {lit(' is geen bekende waarde (' + ', '.join(col.values) + ')')}",
+        )
+        return ColumnSQL([(value, col.target)], reasons)
+    if kind == "gemeentecode":
+        shape = r"^([Gg][Mm])?\d{4}$"
+        bad(
+            f"regexp_full_match({ref}, {lit(shape)})",
+            f"{lit(name + ' ')} || {quoted(ref)} || ' is geen gemeentecode (GM en 4 cijfers)'",
+        )
+        return ColumnSQL(
+            [
+                (
+                    f"case when regexp_full_match({ref}, {lit(shape)}) then 'GM' || right({ref}, 4) end",
+                    col.target,
+                )
+            ],
+            reasons,
+        )
+    if kind == "periode":
+        shape = r"^\d{4}-(I|II|i|ii)$"
+        bad(
+            f"regexp_full_match({ref}, {lit(shape)})",
+            f"{lit(name + ' ')} || {quoted(ref)} || ' is geen halfjaar (zoals 2024-I of 2024-II)'",
+        )
+        return ColumnSQL(
+            [(f"case when regexp_full_match({ref}, {lit(shape)}) then upper({ref}) end", col.target)], reasons
+        )
+    if kind == "bsn":
+        ok = f"regexp_full_match({ref}, '^[0-9]{{9}}$') and ({_elfproef(ref)})"
+        bad(ok, lit(f"{name} is geen geldig BSN (9 cijfers die de elfproef doorstaan)"))
+        return ColumnSQL([(Pseudonymiser.sql("bsn", f"case when {ok} then {ref} end"), col.target)], reasons)
+    if kind == "vnummer":
+        ok = f"regexp_full_match({ref}, '^[0-9]{{1,12}}$')"
+        bad(ok, lit(f"{name} is geen geldig V-nummer (alleen cijfers)"))
+        digits = f"case when {ok} then cast(try_cast({ref} as bigint) as varchar) end"
+        return ColumnSQL([(Pseudonymiser.sql("vnummer", digits), col.target)], reasons)
+    if kind == "geboortedatum":
+        born = _date_sql(ref, fmt)
+        on = _date_sql(values_of[col.age_on], fmt) if col.age_on else "current_date"
+        bad(_date_ok(ref, fmt), lit(f"{name} is geen geldige datum"))
+        age = (
+            f"year({on}) - year({born}) - case when month({on}) * 100 + day({on}) "
+            f"< month({born}) * 100 + day({born}) then 1 else 0 end"
+        )
+        reasons.append(
+            f"case when ({born}) is not null and ({on}) is not null and ({born}) > ({on}) "
+            f"then {lit(name + ' ligt na ' + str(col.age_on))} end"
+        )
+        return ColumnSQL(
+            [
+                (f"cast(year({born}) as integer)", "geboortejaar"),
+                (f"cast({age} as integer)", age_column(col)),
+            ],
+            reasons,
+        )
+    raise ValueError(f"unknown kind {kind}")
+
+
+def _elfproef(ref: str) -> str:
+    terms = " + ".join(f"{9 - i} * try_cast(substr({ref}, {i + 1}, 1) as integer)" for i in range(8))
+    return f"coalesce(({terms} - try_cast(substr({ref}, 9, 1) as integer)) % 11 = 0, false)"
+
+
+def is_identifying(col: Column) -> bool:
+    return col.kind in IDENTIFYING_KINDS

@@ -1,0 +1,230 @@
+"""Running regie's Airflow DAGs in-process, as ``regie run`` does.
+
+Airflow keeps its metadata in SQLite under ``<home>/airflow``; each DAG runs
+with ``dag.test()``, the same DAG objects a scheduler would run. Airflow's
+own output goes to ``<home>/logs/run-<stamp>.log``; the terminal shows
+regie's progress per DAG and task and a closing summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .config import Settings
+
+INGEST_DAGS = ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie")
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def dags_folder() -> Path:
+    return Path(os.environ.get("REGIE_DAGS", project_root() / "dags"))
+
+
+def airflow_environment(home: Path) -> dict[str, str]:
+    """Environment for an embedded Airflow under ``home`` (set before importing airflow)."""
+    af = home / "airflow"
+    return {
+        "AIRFLOW_HOME": str(af),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder()),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{af / 'airflow.db'}",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs" / "airflow"),
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "GX_ANALYTICS_ENABLED": "False",
+        "SCARF_ANALYTICS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+@dataclass
+class DagOutcome:
+    dag_id: str
+    state: str
+    seconds: float
+    failed_tasks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    dags: list[DagOutcome]
+    seconds: float
+    log_file: Path
+    totals: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.state == "success" for d in self.dags)
+
+
+class _Progress(logging.Handler):
+    """Turns Airflow's and regie's log records into short progress lines."""
+
+    _start = re.compile(r"\[DAG TEST\] starting task_id=(\S+) map_index=(-?\d+)")
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(logging.INFO)
+        self.out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+        except Exception:  # never let progress output break a run
+            return
+        if record.name.startswith("airflow.sdk.definitions.dag"):
+            m = self._start.search(msg)
+            if m and m.group(2) in ("-1",):
+                self._print(f"    task {m.group(1)}")
+            return
+        if record.name.startswith("regie"):
+            self._print(f"      {msg}")
+
+    def _print(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+
+@contextlib.contextmanager
+def _output_to(log_file: Path):
+    """Send everything written to stdout/stderr (fd level) to the log file.
+
+    Yields a stream that still reaches the terminal.
+    """
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
+    with log_file.open("a", encoding="utf-8") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            terminal.close()
+
+
+def prepare_airflow(home: Path) -> None:
+    """Point Airflow at ``home`` and bring its metadata database up to date."""
+    os.environ.update(airflow_environment(home))
+    (home / "airflow").mkdir(parents=True, exist_ok=True)
+    from airflow.utils.db import upgradedb
+
+    upgradedb()
+    from airflow.models.pool import Pool
+
+    from .dagfactory import WAREHOUSE_POOL
+
+    Pool.create_or_update_pool(
+        WAREHOUSE_POOL,
+        slots=1,
+        description="One writer at a time for the DuckDB warehouse",
+        include_deferred=False,
+    )
+
+
+def run_dags(settings: Settings, dag_ids: tuple[str, ...] = INGEST_DAGS, out: TextIO | None = None) -> RunReport:
+    """Run the DAGs one after another in-process; never raises on a failed task."""
+    out = out or sys.stdout
+    run_id = settings.run_id or f"regie-{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    settings = Settings(settings.home, settings.landing, settings.warehouse, settings.peildatum, run_id)
+    log_file = settings.home / "logs" / f"{run_id}.log"
+    started = time.monotonic()
+    outcomes: list[DagOutcome] = []
+    with _output_to(log_file) as terminal:
+        progress = _Progress(terminal)
+        watched = [logging.getLogger("airflow.sdk.definitions.dag"), logging.getLogger("regie")]
+        try:
+            terminal.write(f"regie run {run_id}\n  Airflow metadata: {settings.home / 'airflow'}\n")
+            prepare_airflow(settings.home)
+            from airflow.dag_processing.dagbag import DagBag
+
+            bag = DagBag(str(dags_folder()))
+            # attached after Airflow configured its logging, which resets handlers
+            for lg in watched:
+                lg.addHandler(progress)
+                lg.setLevel(logging.INFO)
+            if bag.import_errors:
+                for path, err in bag.import_errors.items():
+                    terminal.write(f"  DAG import error in {path}: {err.splitlines()[-1]}\n")
+            for dag_id in dag_ids:
+                dag = bag.get_dag(dag_id)
+                t0 = time.monotonic()
+                terminal.write(f"  DAG {dag_id}\n")
+                if dag is None:
+                    outcomes.append(DagOutcome(dag_id, "missing", 0.0))
+                    terminal.write("    not found in the DAG folder\n")
+                    continue
+                try:
+                    dagrun = dag.test(run_conf=settings.as_params())
+                    state = str(getattr(dagrun.state, "value", dagrun.state))
+                    failed = [
+                        ti.task_id + (f"[{ti.map_index}]" if ti.map_index >= 0 else "")
+                        for ti in dagrun.get_task_instances()
+                        if str(getattr(ti.state, "value", ti.state)) in ("failed", "upstream_failed")
+                    ]
+                except Exception as exc:  # an Airflow error, not an input problem
+                    logging.getLogger("regie.runner").exception("DAG %s crashed", dag_id)
+                    state, failed = "failed", [f"{type(exc).__name__}: {exc}"]
+                outcome = DagOutcome(dag_id, state, time.monotonic() - t0, failed)
+                outcomes.append(outcome)
+                terminal.write(f"    -> {state} in {outcome.seconds:.1f}s" + (f"; failed: {', '.join(failed)}" if failed else "") + "\n")
+        finally:
+            for lg in watched:
+                lg.removeHandler(progress)
+    totals = ledger_totals(settings.warehouse, run_id)
+    return RunReport(run_id, outcomes, time.monotonic() - started, log_file, totals)
+
+
+def ledger_totals(warehouse: str, run_id: str) -> dict[str, int]:
+    from .warehouse import connect
+
+    with connect(warehouse) as wh:
+        try:
+            rows = wh.query(
+                "select status, count(*), coalesce(sum(rijen_geladen), 0), coalesce(sum(rijen_afgewezen), 0) "
+                "from audit.bestanden where run_id = ? group by status",
+                (run_id,),
+            )
+        except Exception:  # no ledger yet: nothing ran
+            rows = []
+    totals = {"geladen": 0, "quarantaine": 0, "duplicaat": 0, "rijen_geladen": 0, "rijen_afgewezen": 0}
+    for status, n, loaded, rejected in rows:
+        totals[status] = int(n)
+        totals["rijen_geladen"] += int(loaded)
+        totals["rijen_afgewezen"] += int(rejected)
+    return totals
+
+
+def format_report(report: RunReport) -> str:
+    t = report.totals
+    lines = [
+        "",
+        f"Summary of {report.run_id}",
+        f"  files:  {t['geladen']} loaded, {t['quarantaine']} quarantined, {t['duplicaat']} duplicate",
+        f"  rows:   {t['rijen_geladen']} loaded, {t['rijen_afgewezen']} rejected",
+        f"  time:   {report.seconds:.1f} s",
+        f"  DAGs:   " + ", ".join(f"{d.dag_id} {d.state}" for d in report.dags),
+        f"  log:    {report.log_file}",
+    ]
+    return "\n".join(lines)
