@@ -83,7 +83,12 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
         )
     if kind == "decimal":
         if fmt == "json":
-            value = f"try_cast({ref} as decimal(18,2))"
+            # a JSON number, or a string in either notation (DUO sends scores as "54,25")
+            value = (
+                f"coalesce(try_cast({ref} as decimal(18,2)), "
+                f"case when regexp_full_match({ref}, '^-?\\d+,\\d+$') "
+                f"then try_cast(replace({ref}, ',', '.') as decimal(18,2)) end)"
+            )
             bad(f"{value} is not null", f"{lit(name + ' ')} || {quoted(ref)} || ' is geen getal'")
             return ColumnSQL([(value, col.target)], reasons)
         shape = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$"
