@@ -37,7 +37,9 @@ def regie_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_regie(*args: str, env: dict[str, str] | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+def run_regie(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess:
     """Run the installed console script, as a user would."""
     return subprocess.run(
         [str(REGIE), *args],

@@ -65,6 +65,7 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
     # A DAG file is wiring: no data library is imported while parsing.
     assert result["heavy"] == []
     for dag_id in result["dags"]:
-        assert result["tasks"][dag_id] == ["discover", "load", "publish"]
+        assert result["tasks"][dag_id] == ["all_files_processed", "discover", "load", "publish"]
     assert result["outlets"]["ingest_duo"] == ["regie://raw/duo"]
-    assert result["outlets"]["ingest_rijk_provincie"] == ["regie://raw/rijk_provincie"]
+    assert result["outlets"]["ingest_gemeente"] == ["regie://raw/gemeente"]
+    assert result["outlets"]["ingest_rijk_provincie"] == ["regie://raw/provincie", "regie://raw/rijk"]

@@ -10,11 +10,12 @@ import os
 import shutil
 
 import pytest
-from conftest import regie_env, run_regie
-from privacy import needles, scan_files, scan_warehouse
 
 from regie.sources.catalog import SOURCES
 from regie.warehouse import connect
+
+from conftest import regie_env, run_regie
+from privacy import needles, scan_files, scan_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +76,7 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(generated, tmp_path):
     with connect(str(warehouse), read_only=True) as wh:
         _assert_ledger_matches(wh, manifest)
         # every delivered file sits in the archive under its sha256
-        for (sha, archief) in wh.query("select sha256, archief from audit.bestanden"):
+        for sha, archief in wh.query("select sha256, archief from audit.bestanden"):
             assert (home / archief).read_bytes() and archief.endswith(sha)
 
         ids, dates = needles(manifest.identifiers, manifest.birth_dates)
@@ -98,7 +99,9 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(generated, tmp_path):
     with connect(str(warehouse), read_only=True) as wh:
         (n,) = wh.query(f"select count(*) from raw.{_raw_table(rel)}")[0]
         assert n == _expected_raw_counts(manifest)[_raw_table(rel)]
-        assert wh.query("select status, versie from audit.bestanden where path = ? order by geladen_op", (rel,)) == [
+        assert wh.query(
+            "select status, versie from audit.bestanden where path = ? order by geladen_op", (rel,)
+        ) == [
             ("geladen", 1),
             ("duplicaat", 1),
         ]
@@ -140,6 +143,8 @@ def test_run_refuses_a_warehouse_filled_with_another_key(generated, tmp_path):
     (landing / rel).write_bytes((landing / rel).read_bytes() + b"")
     os.utime(landing / rel, ns=(1, 1))
     other = regie_env(REGIE_PSEUDONIEM_SLEUTEL="another-key-" + "f" * 40)
-    second = run_regie("run", "--landing", str(landing), "--warehouse", wh, "--home", str(tmp_path / "h"), env=other)
+    second = run_regie(
+        "run", "--landing", str(landing), "--warehouse", wh, "--home", str(tmp_path / "h"), env=other
+    )
     assert second.returncode == 1
     assert "ingest_rijk_provincie failed" in second.stdout

@@ -133,9 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="ingest the landing zone through the Airflow DAGs")
     r.add_argument("--landing", help="landing root (default: REGIE_LANDING or <home>/landing)")
-    r.add_argument("--warehouse", help="DuckDB file or postgresql:// URL (default: <home>/warehouse/regie.duckdb)")
+    r.add_argument(
+        "--warehouse", help="DuckDB file or postgresql:// URL (default: <home>/warehouse/regie.duckdb)"
+    )
     r.add_argument("--peildatum", type=_date, help="jjjj-mm-dd (default: today)")
-    r.add_argument("--home", help="archive, quarantine, logs, Airflow metadata (default: REGIE_HOME or ./data)")
+    r.add_argument(
+        "--home", help="archive, quarantine, logs, Airflow metadata (default: REGIE_HOME or ./data)"
+    )
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", help="generate sample data and run everything on it")

@@ -8,12 +8,16 @@ import datetime as dt
 
 from airflow.sdk import Asset, Param, dag, task
 
+from regie.sources.catalog import FAMILIES
+
 #: DuckDB has one writer: tasks that write the warehouse share this pool.
 #: ``regie run`` creates it with one slot; create it likewise in a deployment.
 WAREHOUSE_POOL = "regie_warehouse"
 
 RUN_PARAMS = {
-    "landing": Param(None, type=["null", "string"], description="Landing root (default: REGIE_LANDING or <home>/landing)"),
+    "landing": Param(
+        None, type=["null", "string"], description="Landing root (default: REGIE_LANDING or <home>/landing)"
+    ),
     "warehouse": Param(None, type=["null", "string"], description="DuckDB file or postgresql:// URL"),
     "home": Param(None, type=["null", "string"], description="regie home: archive, quarantine, logs"),
     "peildatum": Param(None, type=["null", "string"], description="jjjj-mm-dd; default today"),
@@ -28,13 +32,17 @@ FAMILY_DOCS = {
 }
 
 
-def raw_asset(family: str) -> Asset:
-    """The asset a family's DAG updates whenever it loaded at least one file."""
-    return Asset(name=f"raw_{family}", uri=f"regie://raw/{family}", group="regie")
+def raw_asset(bron: str) -> Asset:
+    """The asset of one source (duo, coa_tvs, gemeente, rijk, provincie).
+
+    Updated whenever its family's DAG loaded at least one file; the transform
+    DAG is scheduled on these assets, not on a clock.
+    """
+    return Asset(name=f"raw_{bron}", uri=f"regie://raw/{bron}", group="regie")
 
 
 def ingest_dag(family: str):
-    asset = raw_asset(family)
+    assets = [raw_asset(bron) for bron in FAMILIES[family]]
 
     @dag(
         dag_id=f"ingest_{family}",
@@ -65,7 +73,7 @@ def ingest_dag(family: str):
 
             return tasks.load(relpath, dict(params or {}))
 
-        @task(outlets=[asset], trigger_rule="all_done")
+        @task(outlets=assets, trigger_rule="all_done")
         def publish(results) -> dict:
             from airflow.exceptions import AirflowSkipException
 
@@ -76,6 +84,17 @@ def ingest_dag(family: str):
                 raise AirflowSkipException("nothing new loaded: no asset update")
             return totals
 
-        publish(load.expand(relpath=discover()))
+        @task(trigger_rule="all_success")
+        def all_files_processed(results) -> int:
+            """Fails the run when loading any file failed (an error, not bad input).
+
+            ``publish`` runs regardless, so what did load still reaches the
+            marts; this gate makes sure the run is not reported as a success.
+            """
+            return len(list(results or []))
+
+        loaded = load.expand(relpath=discover())
+        publish(loaded)
+        all_files_processed(loaded)
 
     return ingest()

@@ -143,7 +143,9 @@ def prepare_airflow(home: Path) -> None:
     )
 
 
-def run_dags(settings: Settings, dag_ids: tuple[str, ...] = INGEST_DAGS, out: TextIO | None = None) -> RunReport:
+def run_dags(
+    settings: Settings, dag_ids: tuple[str, ...] = INGEST_DAGS, out: TextIO | None = None
+) -> RunReport:
     """Run the DAGs one after another in-process; never raises on a failed task."""
     out = out or sys.stdout
     run_id = settings.run_id or f"regie-{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -183,12 +185,18 @@ def run_dags(settings: Settings, dag_ids: tuple[str, ...] = INGEST_DAGS, out: Te
                         for ti in dagrun.get_task_instances()
                         if str(getattr(ti.state, "value", ti.state)) in ("failed", "upstream_failed")
                     ]
+                    if failed and state == "success":
+                        state = "failed"
                 except Exception as exc:  # an Airflow error, not an input problem
                     logging.getLogger("regie.runner").exception("DAG %s crashed", dag_id)
                     state, failed = "failed", [f"{type(exc).__name__}: {exc}"]
                 outcome = DagOutcome(dag_id, state, time.monotonic() - t0, failed)
                 outcomes.append(outcome)
-                terminal.write(f"    -> {state} in {outcome.seconds:.1f}s" + (f"; failed: {', '.join(failed)}" if failed else "") + "\n")
+                terminal.write(
+                    f"    -> {state} in {outcome.seconds:.1f}s"
+                    + (f"; failed: {', '.join(failed)}" if failed else "")
+                    + "\n"
+                )
         finally:
             for lg in watched:
                 lg.removeHandler(progress)
@@ -224,7 +232,7 @@ def format_report(report: RunReport) -> str:
         f"  files:  {t['geladen']} loaded, {t['quarantaine']} quarantined, {t['duplicaat']} duplicate",
         f"  rows:   {t['rijen_geladen']} loaded, {t['rijen_afgewezen']} rejected",
         f"  time:   {report.seconds:.1f} s",
-        f"  DAGs:   " + ", ".join(f"{d.dag_id} {d.state}" for d in report.dags),
+        "  DAGs:   " + ", ".join(f"{d.dag_id} {d.state}" for d in report.dags),
         f"  log:    {report.log_file}",
     ]
     return "\n".join(lines)

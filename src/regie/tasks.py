@@ -38,7 +38,11 @@ def discover(family: str, params: dict[str, Any]) -> list[str]:
         todo = new_files(candidates, places, wh)
     log.info(
         "%s: %d bestanden in %s, %d nieuw of gewijzigd (warehouse %s)",
-        family, len(candidates), settings.landing, len(todo), describe(settings.warehouse),
+        family,
+        len(candidates),
+        settings.landing,
+        len(todo),
+        describe(settings.warehouse),
     )
     return todo
 

@@ -128,7 +128,7 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
         raise FileRejected(
             "verplichte kolom ontbreekt in de kopregel: "
             + ", ".join(missing_required)
-            + f" (gevonden: {', '.join(names)})"
+            + f" (gevonden: {reader.shown_names(names)})"
         )
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]

@@ -120,8 +120,24 @@ def read_header(decoded: Decoded) -> list[str]:
         raise FileRejected("de kopregel heeft een kolom zonder naam")
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise FileRejected(f"de kopregel noemt een kolom twee keer: {', '.join(dupes)}")
+        raise FileRejected(f"de kopregel noemt een kolom twee keer: {shown_names(dupes)}")
     return names
+
+
+def shown_names(names: list[str]) -> str:
+    """Header names for a message, without repeating any that look like data.
+
+    A file delivered without its header row has values where the names should
+    be (a BSN, a birth date); those are counted, never quoted.
+    """
+    shown = [n for n in names if safe_name(n)]
+    hidden = len(names) - len(shown)
+    if hidden:
+        shown.append(
+            f"{hidden} {'naam' if hidden == 1 else 'namen'} die op gegevens lijken en niet "
+            "worden herhaald (ontbreekt de kopregel?)"
+        )
+    return ", ".join(shown)
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: list[str]) -> ReadResult:
