@@ -25,10 +25,15 @@ def lit(text: str) -> str:
 
 
 def quoted(ref: str) -> str:
-    """SQL text: the value in quotes, shortened when long."""
+    """SQL text: the value in quotes, shortened when long.
+
+    A run of 8 or more digits is masked: in a shifted row it could be a BSN
+    or V-nummer, and a reason must never repeat an identifier.
+    """
+    masked = f"regexp_replace({ref}, '[0-9]{{8,}}', '<getal>', 'g')"
     return (
-        f"'''' || case when length({ref}) > {_MAX_QUOTED} "
-        f"then left({ref}, {_MAX_QUOTED}) || '…' else {ref} end || ''''"
+        f"'''' || case when length({masked}) > {_MAX_QUOTED} "
+        f"then left({masked}, {_MAX_QUOTED}) || '…' else {masked} end || ''''"
     )
 
 
