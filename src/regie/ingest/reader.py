@@ -74,6 +74,12 @@ def decode(path: Path, workdir: Path) -> Decoded:
     ends = last == b"\n"
     if ok_utf8:
         return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size)
+    if has_bom:
+        # The BOM says UTF-8, the bytes say otherwise: two encodings in one file.
+        raise FileRejected(
+            "onleesbare tekens: het bestand begint met een UTF-8-kenmerk (BOM) maar bevat tekens die "
+            "geen UTF-8 zijn; lever het geheel in UTF-8 of geheel in Windows-1252 aan"
+        )
     # Not UTF-8: the contract's other encoding is Windows-1252.
     out = workdir / (path.name + ".utf8")
     cp = codecs.getincrementaldecoder("cp1252")()
@@ -116,8 +122,9 @@ def read_header(decoded: Decoded) -> list[str]:
                     f"verkeerd scheidingsteken: de kopregel is gescheiden met {label}; "
                     "regie verwacht een puntkomma (;)"
                 )
-    if any(not n for n in names):
-        raise FileRejected("de kopregel heeft een kolom zonder naam")
+    # A column without a name (Excel writes a trailing ';') is an extra column
+    # like any other: kept in _extra when it holds values, never a reason to fail.
+    names = [n or f"kolom_{i + 1}" for i, n in enumerate(names)]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise FileRejected(f"de kopregel noemt een kolom twee keer: {shown_names(dupes)}")
@@ -133,10 +140,12 @@ def shown_names(names: list[str]) -> str:
     shown = [n for n in names if safe_name(n)]
     hidden = len(names) - len(shown)
     if hidden:
-        shown.append(
-            f"{hidden} {'naam' if hidden == 1 else 'namen'} die op gegevens lijken en niet "
-            "worden herhaald (ontbreekt de kopregel?)"
+        what = (
+            "naam die op gegevens lijkt en niet wordt"
+            if hidden == 1
+            else "namen die op gegevens lijken en niet worden"
         )
+        shown.append(f"{hidden} {what} herhaald (ontbreekt de kopregel?)")
     return ", ".join(shown)
 
 
