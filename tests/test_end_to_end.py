@@ -148,3 +148,30 @@ def test_run_refuses_a_warehouse_filled_with_another_key(generated, tmp_path):
     )
     assert second.returncode == 1
     assert "ingest_rijk_provincie failed" in second.stdout
+
+
+def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
+    home = tmp_path / "demo"
+    env = regie_env()
+    env.pop("REGIE_PSEUDONIEM_SLEUTEL")
+    first = run_regie("demo", "--home", str(home), env=env)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    key_file = home / "pseudoniem.key"
+    assert f"demo: created a pseudonymisation key in {key_file}" in first.stdout
+    assert "files:  34 loaded, 0 quarantined, 0 duplicate" in first.stdout
+    assert f"warehouse:   {home / 'warehouse' / 'regie.duckdb'}" in first.stdout
+    key = key_file.read_text()
+
+    second = run_regie("demo", "--home", str(home), env=env)
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert f"demo: using the pseudonymisation key in {key_file}" in second.stdout
+    assert "files:  34 loaded, 0 quarantined, 0 duplicate" in second.stdout  # afresh, not duplicates
+    assert key_file.read_text() == key
+
+
+def test_demo_refuses_a_folder_it_did_not_create(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    result = run_regie("demo", "--home", str(tmp_path))
+    assert result.returncode == 2
+    assert "holds data that the demo did not create" in result.stderr
+    assert (tmp_path / "precious.txt").read_text() == "keep me"

@@ -100,7 +100,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = _run(settings)
     print(
         "\nWhere things are:\n"
-        f"  warehouse:   {settings.warehouse}  (open read-only: duckdb -readonly {settings.warehouse})\n"
+        f"  warehouse:   {settings.warehouse}  (BI tools: open it read-only)\n"
         f"  landing:     {landing}\n"
         f"  archive:     {home / 'archive'}\n"
         f"  quarantine:  {home / 'quarantine'}\n"
