@@ -180,9 +180,9 @@ def test_extra_columns_are_kept_in_extra_json_and_reported(zone):
     assert entry["extra_kolommen"] == "opmerking,casemanager"
     assert entry["reden"] == "extra kolommen bewaard in _extra: opmerking, casemanager"
     rows = zone.raw(LEERROUTES, "klantnummer, _extra", rel)
-    assert [(k, json.loads(e)) for k, e in rows] == [
+    assert [(k, json.loads(e) if e else e) for k, e in rows] == [
         ("K1001", {"opmerking": "belt terug", "casemanager": "Jansen"}),
-        ("K1002", {"opmerking": None, "casemanager": None}),
+        ("K1002", None),  # no value in either extra column
     ]
 
 
@@ -193,9 +193,32 @@ def test_trailing_separator_on_every_line_loads(zone):
     assert counts(entry) == ("geladen", 2, 2, 0)
     assert entry["extra_kolommen"] == "kolom_7"
     assert zone.raw(LEERROUTES, "klantnummer, taalaanbieder, _extra", rel) == [
-        ("K1001", "Taalhuis", '{"kolom_7":null}'),
-        ("K1002", "Taalschool", '{"kolom_7":null}'),
+        ("K1001", "Taalhuis", None),  # nothing in the extra column: nothing kept
+        ("K1002", "Taalschool", None),
     ]
+
+
+def test_extra_column_named_like_an_internal_column_loads(zone, tmp_path):
+    rel = "gemeente/GM1916/2024-10-31/leerroutes.csv"
+    zone.put_neighbours(rel)
+    zone.put(rel, "klantnummer;leerroute;datum_start;_regel;_eerste;_reden\nK1;B1;01-02-2024;x;y;z\n")
+    zone.ingest()
+    zone.assert_neighbours_loaded()
+    entry = only(zone, rel)
+    assert counts(entry) == ("geladen", 1, 1, 0)
+    assert entry["extra_kolommen"] == "_regel,_eerste,_reden"
+    assert zone.raw(LEERROUTES, "_regelnummer, _extra", rel) == [
+        (2, '{"_regel":"x","_eerste":"y","_reden":"z"}')
+    ]
+
+
+def test_files_in_hidden_folders_are_left_alone(zone):
+    zone.put_neighbours()
+    hidden = zone.put("duo/.upload/personen.jsonl", '{"bsn": "999999990"}\n')
+    zone.ingest()
+    zone.assert_neighbours_loaded()
+    assert zone.ledger(hidden) == []
+    assert (zone.places.landing / hidden).exists()
 
 
 def test_empty_0_byte_file_is_quarantined(zone):

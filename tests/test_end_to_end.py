@@ -78,6 +78,11 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(generated, tmp_path):
         # every delivered file sits in the archive under its sha256
         for sha, archief in wh.query("select sha256, archief from audit.bestanden"):
             assert (home / archief).read_bytes() and archief.endswith(sha)
+        # ... and the archive's own index maps every delivery to its bytes
+        index = [line.split("\t") for line in (home / "archive" / "index.tsv").read_text().splitlines()]
+        assert sorted((path, sha) for sha, path, _ in index) == sorted(
+            wh.query("select path, sha256 from audit.bestanden")
+        )
 
         ids, dates = needles(manifest.identifiers, manifest.birth_dates)
         assert ids and dates

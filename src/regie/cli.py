@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import pseudonym
 from .config import Settings
+from .warehouse import describe
 
 DEMO_MARKER = ".regie-demo"
 
@@ -100,7 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = _run(settings)
     print(
         "\nWhere things are:\n"
-        f"  warehouse:   {settings.warehouse}  (BI tools: open it read-only)\n"
+        f"  warehouse:   {describe(settings.warehouse)}  (BI tools: open it read-only)\n"
         f"  landing:     {landing}\n"
         f"  archive:     {home / 'archive'}\n"
         f"  quarantine:  {home / 'quarantine'}\n"

@@ -32,6 +32,13 @@ FAMILY_DOCS = {
 }
 
 
+def _with_run(params, run_id) -> dict:
+    """Run parameters; the ledger gets Airflow's run id when none was given."""
+    out = dict(params or {})
+    out["run_id"] = out.get("run_id") or run_id
+    return out
+
+
 def raw_asset(bron: str) -> Asset:
     """The asset of one source (duo, coa_tvs, gemeente, rijk, provincie).
 
@@ -62,16 +69,16 @@ def ingest_dag(family: str):
     )
     def ingest():
         @task
-        def discover(params=None) -> list[str]:
+        def discover(params=None, run_id=None) -> list[str]:
             from regie import tasks
 
-            return tasks.discover(family, dict(params or {}))
+            return tasks.discover(family, _with_run(params, run_id))
 
         @task(pool=WAREHOUSE_POOL, map_index_template="{{ task.op_kwargs['relpath'] }}")
-        def load(relpath: str, params=None) -> dict:
+        def load(relpath: str, params=None, run_id=None) -> dict:
             from regie import tasks
 
-            return tasks.load(relpath, dict(params or {}))
+            return tasks.load(relpath, _with_run(params, run_id))
 
         @task(outlets=assets, trigger_rule="all_done")
         def publish(results) -> dict:

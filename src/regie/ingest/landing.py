@@ -85,8 +85,10 @@ def list_files(landing: Path, family: str) -> list[str]:
         if not root.is_dir():
             continue
         for p in root.rglob("*"):
-            if p.is_file() and not p.name.startswith("."):
-                out.append(p.relative_to(landing).as_posix())
+            rel = p.relative_to(landing)
+            # hidden files and folders (".upload/", ".x.partial") are transfers in progress
+            if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+                out.append(rel.as_posix())
     return sorted(out, key=_order)
 
 

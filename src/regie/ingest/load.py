@@ -50,14 +50,20 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def archive(path: Path, sha: str, places: Places) -> Path:
-    """Store the bytes under their sha256; the same bytes are stored once."""
+def archive(path: Path, relpath: str, sha: str, places: Places) -> Path:
+    """Store the bytes under their sha256; the same bytes are stored once.
+
+    ``archive/index.tsv`` records every delivery (sha256, path, time), so the
+    archive can be replayed without the warehouse.
+    """
     target = places.archive / "sha256" / sha[:2] / sha
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         shutil.copyfile(path, tmp)
         os.replace(tmp, target)
+    with (places.archive / "index.tsv").open("a", encoding="utf-8") as index:
+        index.write(f"{sha}\t{relpath}\t{dt.datetime.now().isoformat(timespec='seconds')}\n")
     return target
 
 
@@ -89,7 +95,7 @@ def load_file(
     path = places.landing / relpath
     stat = path.stat()
     sha = sha256_of(path)
-    stored = archive(path, sha, places)
+    stored = archive(path, relpath, sha, places)
     delivery = classify(relpath)
     now = dt.datetime.now()
 
@@ -140,9 +146,12 @@ def load_file(
 
     meta = Meta(relpath, versie, delivery.leverdatum, delivery.uitvoerder)
     try:
-        parsed = parse_file(path, delivery.source, meta, pseudo)
+        with warehouse.released():  # parsing can take a while: don't hold the lock
+            parsed = parse_file(path, delivery.source, meta, pseudo)
     except FileRejected as exc:
         return to_quarantine(str(exc))
+    if warehouse.current_version(relpath) != current:  # another writer got there first
+        raise RuntimeError(f"{relpath} was loaded by another process meanwhile; the next run picks it up")
 
     notes = []
     if current:

@@ -134,14 +134,19 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
     extra = [n for n in names if n not in expected]
     read = reader.read_csv(con, decoded, names)
 
-    refs = {n: (_text(n) if n in names else "cast(null as varchar)") for n in expected}
+    position = {n: f"c{i}" for i, n in enumerate(names)}  # src holds columns by position
+    refs = {n: (_text(position[n]) if n in position else "cast(null as varchar)") for n in expected}
     outputs, reasons = _outputs(source.columns, refs, "csv")
     extra_sql = (
-        "cast(json_object(" + ", ".join(f"{lit(n)}, {_text(n)}" for n in extra) + ") as varchar)"
+        # kept only when the row has a value in one of them
+        f"case when coalesce({', '.join(_text(position[n]) for n in extra)}) is not null then "
+        "cast(json_object("
+        + ", ".join(f"{lit(n)}, {_text(position[n])}" for n in extra)
+        + ") as varchar) end"
         if extra
         else "cast(null as varchar)"
     )
-    partition = ", ".join(ident(n) for n in names)
+    partition = ", ".join(position[n] for n in names)
     duplicate = "case when _eerste < _regel then 'dubbele regel: gelijk aan regel ' || _eerste end"
     _run(
         con,

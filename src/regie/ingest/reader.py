@@ -101,7 +101,7 @@ def decode(path: Path, workdir: Path) -> Decoded:
 class ReadResult:
     """The records of a file as text, plus what was found on the way."""
 
-    table: str  # name of the DuckDB table holding _regel + one column per header name
+    table: str  # DuckDB table: _regel + c0..cN, one text column per header position
     columns: list[str]  # normalised header names (CSV) or ["_json"] (JSONL)
     rows: int
     structural_rejects: list[tuple[int, str]] = field(default_factory=list)
@@ -164,7 +164,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: list[str])
         n = con.execute("select count(*) from src_read").fetchone()[0]
         physical = decoded.newlines + (0 if decoded.ends_with_newline else 1)
         if n + 1 == physical:
-            select = ", ".join(f'c{i} as "{name}"' for i, name in enumerate(names))
+            select = ", ".join(f"c{i}" for i in range(len(names)))
             con.execute("drop table if exists src")
             con.execute(
                 f"create temp table src as select rowid + 2 as _regel, {select} from src_read order by rowid"
@@ -223,8 +223,9 @@ def _read_csv_exact(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: lis
             )
         _take(pending, width, regels, columns, rejects)
     data = {"_regel": pa.array(regels, pa.int64())}
-    for name, values in zip(names, columns, strict=True):
-        data[name] = pa.array(values, pa.string())
+    # positional names: a header may name a column anything, even "_regel"
+    for i, values in enumerate(columns):
+        data[f"c{i}"] = pa.array(values, pa.string())
     table = pa.table(data)
     con.register("_src_arrow", table)
     con.execute("drop table if exists src")

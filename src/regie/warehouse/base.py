@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -84,6 +86,15 @@ class Warehouse(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    @contextlib.contextmanager
+    def released(self) -> Iterator[None]:
+        """Let go of the database while doing long work outside it (parsing).
+
+        A no-op where concurrent writers are fine; DuckDB closes the file so
+        other DAGs and read-only BI tools are not locked out meanwhile.
+        """
+        yield
 
     # -- shared behaviour ---------------------------------------------------
     def __enter__(self) -> Warehouse:

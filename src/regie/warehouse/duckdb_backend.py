@@ -8,7 +8,9 @@ keeps writers apart. BI tools open the file read-only.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -26,7 +28,16 @@ class DuckDBWarehouse(Warehouse):
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self.con = _connect_waiting(self.path, read_only)
+
+    @contextlib.contextmanager
+    def released(self) -> Iterator[None]:
+        self.con.close()
+        try:
+            yield
+        finally:
+            self.con = _connect_waiting(self.path, self.read_only)
 
     def execute(self, sql: str, params: tuple | list | None = None) -> None:
         self.con.execute(sql, params or [])
