@@ -69,16 +69,17 @@ def ingest_dag(family: str):
     )
     def ingest():
         @task
-        def discover(params=None, run_id=None) -> list[str]:
+        def discover(params=None, run_id=None) -> list[list[str]]:
             from regie import tasks
 
             return tasks.discover(family, _with_run(params, run_id))
 
-        @task(pool=WAREHOUSE_POOL, map_index_template="{{ task.op_kwargs['relpath'] }}")
-        def load(relpath: str, params=None, run_id=None) -> dict:
+        @task(pool=WAREHOUSE_POOL, map_index_template="{{ task.op_kwargs['relpaths'][0].rsplit('/', 1)[0] }}")
+        def load(relpaths: list[str], params=None, run_id=None) -> list[dict]:
+            """One delivery folder: its files, one after another."""
             from regie import tasks
 
-            return tasks.load(relpath, _with_run(params, run_id))
+            return tasks.load_delivery(relpaths, _with_run(params, run_id))
 
         @task(outlets=assets, trigger_rule="all_done")
         def publish(results) -> dict:
@@ -100,7 +101,7 @@ def ingest_dag(family: str):
             """
             return len(list(results or []))
 
-        loaded = load.expand(relpath=discover())
+        loaded = load.expand(relpaths=discover())
         publish(loaded)
         all_files_processed(loaded)
 

@@ -28,8 +28,9 @@ def _open(settings: Settings):
     return wh
 
 
-def discover(family: str, params: dict[str, Any]) -> list[str]:
-    """Landing files of this source family that are new or changed since last seen."""
+def discover(family: str, params: dict[str, Any]) -> list[list[str]]:
+    """Landing files of this family that are new or changed since last seen,
+    grouped per delivery folder (one Airflow task loads one delivery)."""
     settings = Settings.resolve(params)
     load_key()  # fail before doing anything when no key is configured
     places = Places(settings.landing, settings.home)
@@ -44,17 +45,28 @@ def discover(family: str, params: dict[str, Any]) -> list[str]:
         len(todo),
         describe(settings.warehouse),
     )
-    return todo
+    deliveries: dict[str, list[str]] = {}
+    for rel in todo:
+        deliveries.setdefault(rel.rsplit("/", 1)[0], []).append(rel)
+    return list(deliveries.values())
 
 
 def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
     """Archive, check, parse and write one file; returns its ledger outcome."""
+    return load_delivery([relpath], params)[0]
+
+
+def load_delivery(relpaths: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Load the files of one delivery, one after another, with one connection."""
     settings = Settings.resolve(params)
     pseudo = load_key()
     places = Places(settings.landing, settings.home)
     with _open(settings) as wh:
         wh.check_key(pseudo.fingerprint())
-        row = load_file(relpath, places, wh, pseudo, settings.run_id)
+        return [_outcome(load_file(rel, places, wh, pseudo, settings.run_id)) for rel in relpaths]
+
+
+def _outcome(row) -> dict[str, Any]:
     return {
         "path": row.path,
         "status": row.status,
@@ -68,7 +80,7 @@ def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def summarise(family: str, results: list[dict[str, Any]] | None) -> dict[str, int]:
     """Totals for one family's run; logs them."""
-    results = [r for r in (results or []) if r]
+    results = [r for group in (results or []) for r in (group if isinstance(group, list) else [group]) if r]
     totals = {
         "bestanden": len(results),
         "geladen": sum(r["status"] == "geladen" for r in results),

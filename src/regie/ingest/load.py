@@ -9,6 +9,7 @@ as its rows; a file that cannot be read is moved to quarantine with a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -24,6 +25,9 @@ from .landing import classify
 from .parse import Meta, parse_file
 
 log = logging.getLogger("regie.ingest")
+
+#: Files at least this large are parsed without holding the warehouse open.
+RELEASE_ABOVE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,10 @@ def load_file(
     versie = current[1] + 1 if current else 1
 
     meta = Meta(relpath, versie, delivery.leverdatum, delivery.uitvoerder)
+    # Parsing a large file takes a while: let go of the warehouse meanwhile.
+    hold = contextlib.nullcontext() if stat.st_size < RELEASE_ABOVE_BYTES else warehouse.released()
     try:
-        with warehouse.released():  # parsing can take a while: don't hold the lock
+        with hold:
             parsed = parse_file(path, delivery.source, meta, pseudo)
     except FileRejected as exc:
         return to_quarantine(str(exc))
