@@ -15,6 +15,8 @@ WORKDIR /opt/regie
 COPY pyproject.toml constraints.txt README.md ./
 COPY src ./src
 COPY dags ./dags
+COPY dbt_project ./dbt_project
+COPY expectations ./expectations
 
 # Any user id may run the image (docker-compose.yml runs it as the host user,
 # group 0), so the folders it writes are group 0 and group-writable.

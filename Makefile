@@ -30,11 +30,12 @@ test-fast: install
 	$(BIN)/python -m pytest -m 'not slow'
 
 lint: install
-	$(BIN)/ruff check src dags tests bench
-	$(BIN)/ruff format --check src dags tests bench
+	$(BIN)/ruff check src dags tests bench expectations
+	$(BIN)/ruff format --check src dags tests bench expectations
 
 bench: install
 	$(BIN)/python bench/ingest.py --gemeenten 50
+	$(BIN)/python bench/transform.py --gemeenten 50
 
 constraints:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^regie' > constraints.txt.new

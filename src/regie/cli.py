@@ -48,24 +48,36 @@ def _check_key() -> bool:
     return True
 
 
-def _run(settings: Settings) -> int:
-    from .runner import format_report, run_dags
+def _run(settings: Settings, until: str = "quality") -> int:
+    from .runner import STEPS, format_report, run_dags
 
     if not settings.landing.is_dir():
         print(f"regie: the landing zone {settings.landing} does not exist", file=sys.stderr)
         return 2
     if not _check_key():
         return 2
-    report = run_dags(settings)
+    report = run_dags(settings, STEPS[until])
     print(format_report(report))
+    if "quality" in {d.dag_id for d in report.dags}:
+        from .quality import scorecard_text
+
+        print()
+        print(scorecard_text(settings.warehouse, report.run_id))
     return 0 if report.ok else 1
 
 
+def _contacts(path: str | None) -> None:
+    """The quality DAG reads REGIE_CONTACTEN; --contacten sets it for this run."""
+    if path:
+        os.environ["REGIE_CONTACTEN"] = str(Path(path).resolve())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    _contacts(args.contacten)
     settings = Settings.resolve(
         {"landing": args.landing, "warehouse": args.warehouse, "home": args.home, "peildatum": args.peildatum}
     )
-    return _run(settings)
+    return _run(settings, args.until)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -99,6 +111,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"demo: generated {len(manifest.files)} sample files in {landing}")
     settings = Settings.resolve({"home": str(home), "landing": str(landing), "warehouse": args.warehouse})
     code = _run(settings)
+    from .transform.headlines import headlines
+
+    print("\n" + headlines(settings))
     print(
         "\nWhere things are:\n"
         f"  warehouse:   {describe(settings.warehouse)}  (BI tools: open it read-only)\n"
@@ -106,6 +121,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  archive:     {home / 'archive'}\n"
         f"  quarantine:  {home / 'quarantine'}\n"
         f"  logs:        {home / 'logs'}\n"
+        f"  dbt docs:    {home / 'dbt' / 'docs' / 'index.html'}\n"
+        f"  data docs:   {home / 'quality' / 'data_docs'}\n"
         f"  key:         {os.environ.get(pseudonym.ENV_KEY_FILE, '(from the environment)')}"
     )
     return code
@@ -140,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--peildatum", type=_date, help="jjjj-mm-dd (default: today)")
     r.add_argument(
         "--home", help="archive, quarantine, logs, Airflow metadata (default: REGIE_HOME or ./data)"
+    )
+    r.add_argument(
+        "--contacten", help="YAML with e-mail addresses per gemeentecode (default: REGIE_CONTACTEN)"
+    )
+    r.add_argument(
+        "--until",
+        choices=("ingest", "transform", "quality"),
+        default="quality",
+        help="stop after this step (default: run everything: ingest, transform, quality)",
     )
     r.set_defaults(func=cmd_run)
 

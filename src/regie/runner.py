@@ -23,6 +23,11 @@ from typing import TextIO
 from .config import Settings
 
 INGEST_DAGS = ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie")
+#: What ``regie run`` runs, in order: ingestion, then the marts, then the checks.
+#: Under a scheduler the same order follows from the assets.
+ALL_DAGS = (*INGEST_DAGS, "transform", "quality")
+#: ``regie run --until STEP``: the DAGs up to and including that step.
+STEPS = {"ingest": INGEST_DAGS, "transform": (*INGEST_DAGS, "transform"), "quality": ALL_DAGS}
 
 
 def project_root() -> Path:

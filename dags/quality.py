@@ -1,0 +1,76 @@
+"""quality: registration-quality checks after every publication of the marts.
+
+Wiring only; the work is in regie.quality.tasks (imported inside the tasks, so
+parsing this file touches no data and loads neither pandas nor GX).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL
+
+#: Updated by the transform DAG after it published the marts.
+MARTS = Asset(name="marts", uri="regie://marts", group="regie")
+
+PARAMS = {
+    **RUN_PARAMS,
+    "contacten": Param(
+        None,
+        type=["null", "string"],
+        description="YAML file with the addresses per gemeentecode (default: REGIE_CONTACTEN; none: no mail)",
+    ),
+}
+
+
+def _run_id(params: dict) -> str:
+    """The regie run id when `regie run` passed one, else this DAG run's own id."""
+    return params.get("run_id") or get_current_context()["run_id"]
+
+
+@dag(
+    dag_id="quality",
+    description="Registration-quality checks per gemeente, scorecard, Data Docs and a mail to each gemeente.",
+    schedule=[MARTS],
+    start_date=dt.datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    params=PARAMS,
+    tags=["regie", "quality"],
+    doc_md=(
+        "### quality\n"
+        "Runs the Great Expectations suites in `expectations/` on the deliveries in force, writes "
+        "`marts.fct_registratiekwaliteit` and the failing records (`audit.kwaliteit_bevindingen`), "
+        "builds Data Docs under `<home>/quality/data_docs`, then mails every gemeente with "
+        "something to say (Airflow connection `smtp_default`, addresses from `contacten`). "
+        "An undeliverable mail is recorded in `audit.meldingen`; it never fails the run."
+    ),
+)
+def quality():
+    @task(pool=WAREHOUSE_POOL)
+    def controleer(params=None) -> dict:
+        from regie.quality import tasks
+
+        params = dict(params or {})
+        return tasks.controleer(params, _run_id(params))
+
+    @task(pool=WAREHOUSE_POOL)
+    def meld(uitslag: dict, params=None) -> dict:
+        from regie.quality import tasks
+
+        return tasks.meld(dict(params or {}), uitslag["run_id"])
+
+    @task(trigger_rule="all_done")
+    def scorecard(uitslag: dict, params=None) -> str:
+        """Also when mailing failed (a broken contacts file): the results are in the warehouse."""
+        from regie.quality import tasks
+
+        return tasks.scorecard(dict(params or {}), uitslag["run_id"])
+
+    uitslag = controleer()
+    meld(uitslag) >> scorecard(uitslag)
+
+
+quality()

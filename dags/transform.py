@@ -1,0 +1,138 @@
+"""Airflow DAG ``transform``: dbt from raw to the marts, every model a task.
+
+Scheduled on the raw assets (an update of any source triggers it) and
+publishing ``regie://marts``. astronomer-cosmos renders every dbt model and
+seed as a task, with its tests; dbt always runs as a subprocess. The task
+graph comes from the committed slim manifest ``dbt_project/cosmos_manifest.json``
+(LoadMode.DBT_MANIFEST): parsing this file neither runs dbt nor touches a
+database.
+
+Two ways to execute, chosen with ``REGIE_TRANSFORM_MODE`` when the DAG is parsed:
+
+* ``watcher`` (default): one ``dbt build`` for the whole project (the producer
+  task); each model's task and each model's test task report that build's
+  outcome for their node (Cosmos ExecutionMode.WATCHER). ~1 minute on the
+  sample data.
+* ``local``: one dbt subprocess per model, ``dbt build --select <model>``, its
+  tests included (TestBehavior.BUILD). ~5 minutes on the sample data: dbt's
+  start-up and parse are paid ~70 times.
+
+The run parameters are those of the ingestion DAGs; at run time every dbt
+call follows them: the profile through ``regie.transform.dbt_env(params)``
+(the static profile reads those variables), the vars through
+``regie.transform.dbt_vars``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+
+from airflow.sdk import DAG, Asset, task  # noqa: E402
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: E402
+from cosmos.constants import (  # noqa: E402
+    ExecutionMode,
+    InvocationMode,
+    LoadMode,
+    TestBehavior,
+    TestIndirectSelection,
+)
+
+from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
+from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, dbt_vars  # noqa: E402
+from regie.transform.profiles import ENV_KEYS  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
+MARTS = Asset(name="marts", uri="regie://marts", group="regie")
+SOURCES = ("duo", "coa_tvs", "gemeente", "rijk", "provincie")
+
+WATCHER = os.environ.get("REGIE_TRANSFORM_MODE", "watcher").strip().lower() != "local"
+
+
+def _settings(params):
+    from regie.config import Settings
+
+    return Settings.resolve(dict(params or {}))
+
+
+schedule = raw_asset(SOURCES[0])
+for _bron in SOURCES[1:]:
+    schedule = schedule | raw_asset(_bron)
+
+with DAG(
+    dag_id="transform",
+    description="dbt: raw -> staging -> intermediate -> marts -> publiek",
+    schedule=schedule,
+    start_date=dt.datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    params=RUN_PARAMS,
+    tags=["regie", "dbt"],
+    user_defined_macros={
+        "regie_dbt_env": lambda params: dbt_env(dict(params or {})),
+        "regie_dbt_vars": lambda params: dbt_vars(_settings(params)),
+    },
+    doc_md=__doc__,
+) as dag:
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(manifest_path=PROJECT / COSMOS_MANIFEST, project_name="regie"),
+        profile_config=ProfileConfig(
+            profile_name="regie",
+            target_name="regie",
+            profiles_yml_filepath=PROJECT / "profiles" / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER if WATCHER else ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.SUBPROCESS,
+            dbt_executable_path=dbt_executable(),
+            dbt_project_path=PROJECT,
+            # per-model runs: a test that also reads another model waits for it (see below)
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            # the watcher's single `dbt build` runs the tests; Cosmos shows them per model
+            test_behavior=TestBehavior.AFTER_EACH if WATCHER else TestBehavior.BUILD,
+            # tests between two models (relationships) get a task after both
+            should_detach_multiple_parents_tests=True,
+            emit_datasets=False,
+        ),
+        operator_args={
+            "pool": WAREHOUSE_POOL,
+            "install_deps": False,
+            "append_env": True,
+            "env": {key: "{{ regie_dbt_env(params)['" + key + "'] }}" for key in ENV_KEYS},
+            "vars": {
+                "peildatum": "{{ regie_dbt_vars(params)['peildatum'] }}",
+                "threshold": "{{ regie_dbt_vars(params)['threshold'] }}",
+            },
+        },
+    )
+
+    if WATCHER:
+        # Run the producer (the whole `dbt build`) first, so the per-node tasks find
+        # their outcome at once - also when the DAG runs one task at a time
+        # in-process (`regie run`, dag.test()), where a waiting sensor would block it.
+        # A failed build still lets every per-node task report its own node's outcome.
+        producer = dag.get_task("dbt.dbt_producer_watcher")
+        for node_task in dbt.children.values():
+            if node_task is not producer and not node_task.upstream_task_ids:
+                producer >> node_task
+                for root in node_task.roots if hasattr(node_task, "roots") else [node_task]:
+                    root.trigger_rule = "all_done"
+
+    @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
+    def docs(params=None) -> str:
+        """dbt docs generate into <home>/dbt/docs, then publish regie://marts."""
+        from regie import transform
+
+        result = transform.docs_generate(_settings(params))
+        if not result.ok:
+            raise RuntimeError(result.summary() + "\n" + result.output[-3000:])
+        return str(result.docs_dir)
+
+    dbt >> docs()

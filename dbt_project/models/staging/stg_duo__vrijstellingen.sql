@@ -1,0 +1,19 @@
+with gekozen as (
+    {{ rijen_van_gekozen_levering('duo__vrijstellingen') }}
+),
+
+final as (
+    select
+        persoon_id,
+        _volgnummer as volgnummer,
+        lower(soort) as soort,
+        oordeel,
+        reden,
+        datum_oordeel,
+        _bestand as bestand,
+        _leverdatum as leverdatum,
+        _regelnummer as regelnummer
+    from gekozen
+)
+
+select * from final

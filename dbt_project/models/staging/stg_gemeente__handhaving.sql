@@ -1,0 +1,20 @@
+with gekozen as (
+    {{ rijen_van_gekozen_levering('gemeente__handhaving') }}
+),
+
+final as (
+    select
+        {{ gemeentecode('_uitvoerder') }} as uitvoerder,
+        klantnummer,
+        datum,
+        upper(maatregel) as maatregel,
+        cast(bedrag as numeric(18, 2)) as bedrag,
+        upper(grond) as grond,
+        verrekend_met_bijstand,
+        _bestand as bestand,
+        _leverdatum as leverdatum,
+        _regelnummer as regelnummer
+    from gekozen
+)
+
+select * from final

@@ -1,0 +1,17 @@
+with gekozen as (
+    {{ rijen_van_gekozen_levering('provincie__interventieladder') }}
+),
+
+final as (
+    select
+        {{ gemeentecode('gemeentecode') }} as gemeentecode,
+        datum,
+        lower(trim(trede)) as trede,
+        toelichting,
+        _bestand as bestand,
+        _leverdatum as leverdatum,
+        _regelnummer as regelnummer
+    from gekozen
+)
+
+select * from final

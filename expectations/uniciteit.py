@@ -1,0 +1,58 @@
+"""Uniciteit: one person, one open dossier and one route at a time.
+
+A second open dossier or a second open leerroute counts the person twice in
+every stand at the peildatum, so both block the marts built from the
+delivery until the older one is closed.
+"""
+
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column as K
+
+from regie.quality.model import BLOKKEREND, Controle, Verwachting
+
+
+def controles() -> list[Controle]:
+    return [
+        Controle(
+            code="meerdere_open_dossiers",
+            naam="Meer dan een open dossier voor een persoon",
+            uitleg=(
+                "Voor deze persoon staan twee of meer dossiers open (zonder uitstroomdatum). Sluit het "
+                "dossier dat niet meer geldt. In de bijlage staat het later geopende dossier."
+            ),
+            ernst=BLOKKEREND,
+            categorie="uniciteit",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "dossiers",
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="open_dossier_volgnummer",
+                        max_value=1,
+                        row_condition=K("datum_uitstroom").is_null(),
+                    ),
+                    "open dossier van {datum_dossier}, terwijl een eerder dossier van deze persoon ook openstaat",
+                ),
+            ),
+        ),
+        Controle(
+            code="meerdere_open_leerroutes",
+            naam="Meer dan een open leerroute voor een klant",
+            uitleg=(
+                "Een klant volgt een leerroute tegelijk. Hier staan er twee of meer open (zonder einddatum). "
+                "Geef de vorige route een einddatum als de klant is gewisseld."
+            ),
+            ernst=BLOKKEREND,
+            categorie="uniciteit",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "leerroutes",
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="open_route_volgnummer", max_value=1, row_condition=K("datum_eind").is_null()
+                    ),
+                    "leerroute {leerroute} open sinds {datum_start}, terwijl een eerdere route ook openstaat",
+                ),
+            ),
+        ),
+    ]

@@ -1,0 +1,647 @@
+"""The one place that knows where the checks get their data.
+
+Every check validates one of the tables built here (``TABELLEN``), pandas
+frames with one row per record a check may judge, plus the few derived columns
+the checks need (days since BRP registration, number of routes, ...). Switching
+a check to another model (an intermediate model of the dbt project, say) is a
+change in this module only.
+
+Where the rows come from:
+- ``staging``: the dbt staging views (``staging.stg_<bron>__<entiteit>``),
+  which already hold only the delivery in force at the peildatum;
+- ``raw``: the same selection made here from ``raw`` and the ledger, for a
+  warehouse in which dbt has not run (yet): the check gate runs *before* the
+  marts are rebuilt, and the tests build warehouses through ingestion only.
+  The rule is the staging rule: per source file type (and per delivering
+  gemeente) the latest delivery on or before the peildatum, in its highest
+  loaded version.
+- the ledger (``audit.bestanden``, ``audit.afgewezen_rijen``) for the checks
+  about deliveries.
+
+Privacy: ``persoon_id`` is used to link sources and then dropped; no frame
+handed to Great Expectations (and so no Data Docs page, no finding, no mail)
+holds a pseudonym, a BSN, a V-nummer or a birth date.
+
+Every table has these columns besides its own:
+``rij`` (position, the key GX reports failing rows by), ``gemeentecode`` (the
+gemeente the record is about; for a delivery, the delivering gemeente),
+``bron``, ``bestand``, ``regelnummer``, ``leverdatum``, ``klantnummer`` and
+``kenmerk`` (how the gemeente finds the record where it has no klantnummer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..warehouse import Warehouse
+
+log = logging.getLogger("regie.quality")
+
+STANDAARD_KOLOMMEN = (
+    "rij",
+    "gemeentecode",
+    "bron",
+    "bestand",
+    "regelnummer",
+    "leverdatum",
+    "klantnummer",
+    "kenmerk",
+)
+
+#: Columns that identify a person and may never reach a check table.
+VERBODEN_KOLOMMEN = frozenset({"persoon_id", "vnummer_id", "bsn", "v_nummer", "vnummer", "geboortedatum"})
+
+#: Municipal route codes for DUO's route + niveau (B + A2 is the B1-route at A2 level).
+DUO_ROUTE = {
+    ("B", "A2"): "A2",
+    ("B", "B1"): "B1",
+    ("B", None): "B1",
+    ("O", "A2"): "OND",
+    ("O", "B1"): "OND",
+    ("O", None): "OND",
+    ("Z", "A2"): "Z-A2",
+    ("Z", "B1"): "Z",
+    ("Z", None): "Z",
+}
+
+PIP_TERMIJN_DAGEN = 70  # PIP within 10 weeks of BRP registration; leerroute within 10 weeks of the PIP
+DOSSIER_TERMIJN_DAGEN = 56  # housed adult statushouder: dossier within 8 weeks
+ZROUTE_AANLOOP_DAGEN = 182  # half a year on the Z-route before zero participation hours is a finding
+NA_PIP_GRONDEN = ("PIP", "PVT", "MAP", "LEERROUTE")
+
+
+# --- where the base rows come from -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A staging view and the raw table it selects from, with the columns the checks read."""
+
+    staging: str
+    raw: str
+    kolommen: tuple[str, ...]
+    #: output name -> expression, where the staging view names a column differently
+    staging_namen: tuple[tuple[str, str], ...] = ()
+    #: output name -> expression over the raw table (alias r)
+    raw_namen: tuple[tuple[str, str], ...] = ()
+
+
+_LEVERING = ("bestand", "leverdatum", "regelnummer")
+_RAW_LEVERING = (
+    ("bestand", "r._bestand"),
+    ("leverdatum", "r._leverdatum"),
+    ("regelnummer", "r._regelnummer"),
+)
+_RAW_UITVOERDER = (("uitvoerder", "r._uitvoerder"),)
+
+BASIS: dict[str, Basis] = {
+    "dossiers": Basis(
+        "staging.stg_gemeente__dossiers",
+        "raw.gemeente__dossiers",
+        (
+            "uitvoerder",
+            "klantnummer",
+            "persoon_id",
+            "woongemeente",
+            "doelgroep",
+            "wet",
+            "datum_dossier",
+            "datum_inschrijving_brp",
+            "datum_brede_intake",
+            "datum_leerbaarheidstoets",
+            "datum_pip",
+            "datum_uitstroom",
+            "reden_uitstroom",
+            *_LEVERING,
+        ),
+        raw_namen=_RAW_UITVOERDER + _RAW_LEVERING,
+    ),
+    "leerroutes": Basis(
+        "staging.stg_gemeente__leerroutes",
+        "raw.gemeente__leerroutes",
+        ("uitvoerder", "klantnummer", "leerroute", "datum_start", "datum_eind", "taalaanbieder", *_LEVERING),
+        raw_namen=_RAW_UITVOERDER + _RAW_LEVERING,
+    ),
+    "activiteiten": Basis(
+        "staging.stg_gemeente__activiteiten",
+        "raw.gemeente__activiteiten",
+        ("uitvoerder", "klantnummer", "soort", "datum_start", "datum_eind", "uren", *_LEVERING),
+        raw_namen=_RAW_UITVOERDER + _RAW_LEVERING,
+    ),
+    "uitkomsten": Basis(
+        "staging.stg_gemeente__uitkomsten",
+        "raw.gemeente__uitkomsten",
+        ("uitvoerder", "klantnummer", "soort", "datum_start", *_LEVERING),
+        raw_namen=_RAW_UITVOERDER + _RAW_LEVERING,
+    ),
+    "handhaving": Basis(
+        "staging.stg_gemeente__handhaving",
+        "raw.gemeente__handhaving",
+        ("uitvoerder", "klantnummer", "datum", "maatregel", "bedrag", "grond", *_LEVERING),
+        raw_namen=_RAW_UITVOERDER + _RAW_LEVERING,
+    ),
+    "duo": Basis(
+        "staging.stg_duo__personen",
+        "raw.duo__personen",
+        (
+            "persoon_id",
+            "gemeentecode",
+            "wet",
+            "plicht_indicator",
+            "plicht_datum_kennisgeving",
+            "pip_dagtekening",
+            "pip_route",
+            "pip_niveau",
+            "map_datum_eindgesprek",
+            "pvt_datum_ondertekening",
+            "zroute_datum_afronding",
+            *_LEVERING,
+        ),
+        staging_namen=(("pip_route", "pip_leerroute_duo"),),
+        raw_namen=(("pip_route", "r.pip_leerroute"),) + _RAW_LEVERING,
+    ),
+    "koppelingen": Basis(
+        "staging.stg_coa_tvs__koppelingen",
+        "raw.coa_tvs__koppelingen",
+        (
+            "persoon_id",
+            "huishouden_id",
+            "gemeentecode",
+            "koppeldatum",
+            "status",
+            "huisvestingsdatum",
+            "geboortejaar",
+            *_LEVERING,
+        ),
+        raw_namen=_RAW_LEVERING,
+    ),
+    "taakstelling": Basis(
+        "staging.stg_coa_tvs__taakstelling",
+        "raw.coa_tvs__taakstelling",
+        (
+            "gemeentecode",
+            "gemeentenaam",
+            "periode",
+            "stand_begin",
+            "taakstelling",
+            "gerealiseerd",
+            *_LEVERING,
+        ),
+        raw_namen=_RAW_LEVERING,
+    ),
+}
+
+_DATUMKOLOMMEN = {
+    "datum_dossier",
+    "datum_inschrijving_brp",
+    "datum_brede_intake",
+    "datum_leerbaarheidstoets",
+    "datum_pip",
+    "datum_uitstroom",
+    "datum_start",
+    "datum_eind",
+    "datum",
+    "leverdatum",
+    "plicht_datum_kennisgeving",
+    "pip_dagtekening",
+    "map_datum_eindgesprek",
+    "pvt_datum_ondertekening",
+    "zroute_datum_afronding",
+    "koppeldatum",
+    "huisvestingsdatum",
+}
+
+#: The deliveries in force: per file type (and delivering gemeente) the latest
+#: loaded delivery on or before the peildatum, in its highest version. Plain SQL
+#: that DuckDB and PostgreSQL read alike (the peildatum is the one parameter).
+GEKOZEN_SQL = """
+    select path, versie, bron, entiteit, uitvoerder, leverdatum, rijen_in, rijen_geladen, rijen_afgewezen
+    from (
+        select hoogste.*,
+               row_number() over (
+                   partition by bron, entiteit, coalesce(uitvoerder, '') order by leverdatum desc
+               ) as levering_rang
+        from (
+            select b.*, row_number() over (partition by path order by versie desc) as versie_rang
+            from audit.bestanden b
+            where status = 'geladen'
+        ) hoogste
+        where versie_rang = 1 and leverdatum <= cast(? as date)
+    ) gerangschikt
+    where levering_rang = 1
+"""
+
+
+def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
+    """A query's rows as a DataFrame, on either backend."""
+    if wh.kind == "duckdb":
+        return wh.con.execute(sql, list(params or [])).df()
+    with wh.con.cursor() as cur:  # PostgreSQL
+        cur.execute(sql.replace("?", "%s"), params or None)
+        names = [d.name for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=names)
+
+
+def has_relation(wh: Warehouse, qualified: str) -> bool:
+    schema, name = qualified.split(".", 1)
+    rows = wh.query(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        (schema, name),
+    )
+    return bool(rows and rows[0][0])
+
+
+class Gegevens:
+    """Loads and prepares the check tables for one warehouse and peildatum (cached per table)."""
+
+    def __init__(self, wh: Warehouse, peildatum: str | None = None, bron: str = "auto") -> None:
+        if bron not in ("auto", "staging", "raw"):
+            raise ValueError(f"bron moet auto, staging of raw zijn, niet {bron!r}")
+        self.wh = wh
+        self.peildatum = peildatum or dt.date.today().isoformat()
+        self.bron = bron
+        self.gelezen_uit: dict[str, str] = {}
+        self._basis: dict[str, pd.DataFrame] = {}
+        self._tabellen: dict[str, pd.DataFrame] = {}
+
+    # -- base rows ----------------------------------------------------------
+    def basis(self, naam: str) -> pd.DataFrame:
+        if naam not in self._basis:
+            self._basis[naam] = _typed(self._load(naam))
+        return self._basis[naam]
+
+    def _load(self, naam: str) -> pd.DataFrame:
+        spec = BASIS[naam]
+        use_staging = self.bron == "staging" or (self.bron == "auto" and has_relation(self.wh, spec.staging))
+        if use_staging:
+            renamed = dict(spec.staging_namen)
+            cols = ", ".join(f"{renamed[c]} as {c}" if c in renamed else c for c in spec.kolommen)
+            self.gelezen_uit[naam] = spec.staging
+            return query_frame(self.wh, f"select {cols} from {spec.staging}")
+        if not has_relation(self.wh, spec.raw):
+            self.gelezen_uit[naam] = "(ontbreekt)"
+            return pd.DataFrame(columns=list(spec.kolommen))
+        renamed = dict(spec.raw_namen)
+        cols = ", ".join(f"{renamed.get(c, 'r.' + c)} as {c}" for c in spec.kolommen)
+        self.gelezen_uit[naam] = spec.raw
+        sql = (
+            f"select {cols} from {spec.raw} r "
+            f"join ({GEKOZEN_SQL}) g on r._bestand = g.path and r._versie = g.versie"
+        )
+        return query_frame(self.wh, sql, (self.peildatum,))
+
+    def gekozen_bestanden(self) -> pd.DataFrame:
+        return query_frame(self.wh, GEKOZEN_SQL, (self.peildatum,))
+
+    # -- check tables -------------------------------------------------------
+    def tabel(self, naam: str) -> pd.DataFrame:
+        if naam not in self._tabellen:
+            df = TABELLEN[naam].bouw(self)
+            self._tabellen[naam] = _afronden(df, TABELLEN[naam].bron)
+        return self._tabellen[naam]
+
+    # -- shared lookups -----------------------------------------------------
+    def klant_gemeente(self) -> pd.DataFrame:
+        """(uitvoerder, klantnummer) -> woongemeente and doelgroep, from the dossiers."""
+        d = self.basis("dossiers")
+        out = d.sort_values(["datum_dossier", "regelnummer"]).drop_duplicates(
+            ["uitvoerder", "klantnummer"], keep="last"
+        )
+        return out[["uitvoerder", "klantnummer", "woongemeente", "doelgroep"]]
+
+    def persoon_klant(self) -> pd.DataFrame:
+        """persoon_id -> the klantnummer of the person's latest dossier (for records from DUO and COA)."""
+        d = self.basis("dossiers")
+        d = d[d["persoon_id"].notna()].sort_values(["datum_dossier", "regelnummer"])
+        return d.drop_duplicates("persoon_id", keep="last")[["persoon_id", "klantnummer"]]
+
+    def duo_pip(self) -> pd.DataFrame:
+        duo = self.basis("duo")
+        out = duo[duo["persoon_id"].notna()].drop_duplicates("persoon_id", keep="last").copy()
+        out["leerroute_duo"] = [
+            DUO_ROUTE.get((r, n if isinstance(n, str) else None)) if isinstance(r, str) else None
+            for r, n in zip(out["pip_route"], out["pip_niveau"], strict=True)
+        ]
+        return out[["persoon_id", "pip_dagtekening", "leerroute_duo", "wet", "plicht_indicator"]]
+
+    def met_woongemeente(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Attach the woongemeente of the dossier; a record without dossier counts for its uitvoerder."""
+        out = df.merge(self.klant_gemeente(), on=["uitvoerder", "klantnummer"], how="left")
+        out["gemeentecode"] = out["woongemeente"].fillna(out["uitvoerder"])
+        return out
+
+
+# --- the check tables ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tabel:
+    bron: str  # gemeente | duo | coa_tvs | levering
+    omschrijving: str
+    bouw: Callable[[Gegevens], pd.DataFrame]
+
+
+def _dagen(eind: pd.Series, start: pd.Series) -> pd.Series:
+    return (eind - start).dt.days.astype("Float64")
+
+
+def _dossiers(g: Gegevens) -> pd.DataFrame:
+    d = g.basis("dossiers").copy()
+    d["gemeentecode"] = d["woongemeente"]
+    d["kenmerk"] = d["klantnummer"]
+    pip = g.duo_pip()[["persoon_id", "pip_dagtekening"]].rename(columns={"pip_dagtekening": "pip_duo"})
+    d = d.merge(pip, on="persoon_id", how="left")
+    d["pip_bekend"] = d["datum_pip"].fillna(d["pip_duo"])
+    d["dagen_sinds_brp"] = _dagen(d["leverdatum"], d["datum_inschrijving_brp"])
+    d["dagen_sinds_pip"] = _dagen(d["leverdatum"], d["pip_bekend"])
+    termijn = d["datum_inschrijving_brp"] + pd.Timedelta(days=PIP_TERMIJN_DAGEN)
+    d["in_zorg_na_pip_termijn"] = d["datum_uitstroom"].isna() | (d["datum_uitstroom"] > termijn)
+    routes = g.basis("leerroutes").groupby(["uitvoerder", "klantnummer"]).size().rename("aantal_leerroutes")
+    d = d.merge(routes.reset_index(), on=["uitvoerder", "klantnummer"], how="left")
+    d["aantal_leerroutes"] = d["aantal_leerroutes"].fillna(0).astype("int64")
+    # the n-th open dossier of the same person (by persoon_id; by klantnummer when there is no BSN)
+    d["_persoon"] = d["persoon_id"].fillna(d["uitvoerder"] + "/" + d["klantnummer"])
+    open_ = d["datum_uitstroom"].isna()
+    d["open_dossier_volgnummer"] = (
+        d[open_].sort_values(["datum_dossier", "regelnummer"]).groupby("_persoon").cumcount() + 1
+    )
+    d["open_dossier_volgnummer"] = d["open_dossier_volgnummer"].astype("Int64")
+    return d.drop(columns=["_persoon"])
+
+
+def _leerroutes(g: Gegevens) -> pd.DataFrame:
+    r = g.met_woongemeente(g.basis("leerroutes"))
+    r["kenmerk"] = r["klantnummer"]
+    open_ = r["datum_eind"].isna()
+    r["open_route_volgnummer"] = (
+        r[open_].sort_values(["datum_start", "regelnummer"]).groupby(["uitvoerder", "klantnummer"]).cumcount()
+        + 1
+    )
+    r["open_route_volgnummer"] = r["open_route_volgnummer"].astype("Int64")
+    r["gestart"] = r["datum_start"] <= r["leverdatum"]
+    return r
+
+
+def _route_in_kracht(routes: pd.DataFrame) -> pd.DataFrame:
+    """Per person the route in force: the earliest-started open route, else the last one."""
+    r = routes.assign(_open=routes["datum_eind"].isna())
+    # open routes first, among them the earliest start; otherwise the latest start
+    r["_volgorde"] = np.where(
+        r["_open"], r["datum_start"].rank(method="first"), -r["datum_start"].rank(method="first")
+    )
+    r = r.sort_values(["_open", "_volgorde"], ascending=[False, True])
+    return r.drop_duplicates(["uitvoerder", "klantnummer"], keep="first").drop(columns=["_open", "_volgorde"])
+
+
+def _personen_leerroute(g: Gegevens) -> pd.DataFrame:
+    routes = g.basis("leerroutes")
+    p = _route_in_kracht(routes)
+    p = g.met_woongemeente(p)
+    p["kenmerk"] = p["klantnummer"]
+    p["leerroute_in_kracht"] = p["leerroute"]
+    p["route_open"] = p["datum_eind"].isna()
+    p["dagen_op_route"] = _dagen(p["leverdatum"], p["datum_start"])
+    # DUO's PIP leerroute, linked through the dossier's persoon_id
+    dossiers = g.basis("dossiers")
+    link = dossiers[dossiers["persoon_id"].notna()].drop_duplicates(
+        ["uitvoerder", "klantnummer"], keep="last"
+    )
+    p = p.merge(
+        link[["uitvoerder", "klantnummer", "persoon_id"]], on=["uitvoerder", "klantnummer"], how="left"
+    )
+    p = p.merge(g.duo_pip()[["persoon_id", "leerroute_duo"]], on="persoon_id", how="left")
+    # participation hours (PARTICIPATIE, PVT, MAP) registered by the delivery date
+    a = g.basis("activiteiten")
+    a = a[a["soort"].isin(["PARTICIPATIE", "PVT", "MAP"]) & (a["datum_start"] <= a["leverdatum"])]
+    uren = a.groupby(["uitvoerder", "klantnummer"])["uren"].sum(min_count=1).rename("participatie_uren")
+    p = p.merge(uren.reset_index(), on=["uitvoerder", "klantnummer"], how="left")
+    p["participatie_uren"] = p["participatie_uren"].astype("Float64").fillna(0.0)
+    return p
+
+
+def _activiteiten(g: Gegevens) -> pd.DataFrame:
+    """The largest table (a row per lesson week): only the columns the checks read, and
+    categories for the repeated texts."""
+    a = g.met_woongemeente(g.basis("activiteiten"))
+    a = a[["uitvoerder", "klantnummer", "gemeentecode", "soort", "datum_start", "uren", "bestand", "leverdatum",
+           "regelnummer"]]  # fmt: skip
+    a["uren"] = a["uren"].astype("Float64")
+    for col in ("uitvoerder", "gemeentecode", "soort", "bestand"):
+        a[col] = a[col].astype("category")
+    return a
+
+
+def _uitkomsten(g: Gegevens) -> pd.DataFrame:
+    u = g.met_woongemeente(g.basis("uitkomsten"))
+    u["kenmerk"] = u["klantnummer"]
+    return u
+
+
+def _handhaving(g: Gegevens) -> pd.DataFrame:
+    h = g.met_woongemeente(g.basis("handhaving"))
+    h["kenmerk"] = h["klantnummer"]
+    h["bedrag"] = h["bedrag"].astype("Float64")
+    h["jaar"] = h["datum"].dt.year.astype("Int64")
+    boete = h["maatregel"].eq("BOETE").fillna(False)
+    h["boete_na_pip"] = (boete & h["grond"].isin(NA_PIP_GRONDEN)).astype(bool)
+    h["boete_brede_intake"] = (boete & h["grond"].eq("BREDE_INTAKE").fillna(False)).astype(bool)
+    # running totals of the fines after the PIP, in date order: the fine that crosses a
+    # maximum is the one reported, not every fine before it
+    h = h.sort_values(["uitvoerder", "klantnummer", "datum", "regelnummer"]).reset_index(drop=True)
+    na_pip = h["bedrag"].where(h["boete_na_pip"], 0).fillna(0)
+    h["boetes_na_pip_jaar"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"], h["jaar"]]).cumsum()
+    h["boetes_na_pip_totaal"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"]]).cumsum()
+    return h
+
+
+def _duo(g: Gegevens) -> pd.DataFrame:
+    p = g.basis("duo").copy()
+    p = p.merge(g.persoon_klant(), on="persoon_id", how="left")
+    p["kenmerk"] = p["klantnummer"].fillna("DUO-regel " + p["regelnummer"].astype("string"))
+    niveau = p["pip_niveau"].fillna("-")
+    p["pip_route_niveau"] = (p["pip_route"] + "+" + niveau).where(p["pip_route"].notna())
+    return p
+
+
+def _koppelingen(g: Gegevens) -> pd.DataFrame:
+    k = g.basis("koppelingen").copy()
+    k = k.merge(g.persoon_klant(), on="persoon_id", how="left")
+    k["kenmerk"] = (
+        "huishouden "
+        + k["huishouden_id"].astype("string")
+        + ", gekoppeld "
+        + k["koppeldatum"].dt.strftime("%d-%m-%Y")
+    )
+    k["huisvestingsjaar"] = k["huisvestingsdatum"].dt.year.astype("Float64")
+    k["leeftijd_bij_huisvesting"] = (k["huisvestingsjaar"] - k["geboortejaar"].astype("Float64")).astype(
+        "Float64"
+    )
+    k["dagen_sinds_huisvesting"] = _dagen(k["leverdatum"], k["huisvestingsdatum"])
+    duo = g.duo_pip()[["persoon_id", "wet", "plicht_indicator"]]
+    k = k.merge(duo, on="persoon_id", how="left")
+    # DUO says the person is under Wi2013 or not inburgeringsplichtig: no municipal dossier expected
+    k["dossier_verwacht"] = ~(
+        k["wet"].eq("Wi2013").fillna(False) | k["plicht_indicator"].eq(False).fillna(False)
+    )
+    k["dossier_verwacht"] = k["dossier_verwacht"].astype(bool)
+    return k.drop(columns=["wet", "plicht_indicator"])
+
+
+def _taakstelling(g: Gegevens) -> pd.DataFrame:
+    t = g.basis("taakstelling").copy()
+    t["jaar"] = t["periode"].str.slice(0, 4).astype("int64")
+    t["halfjaar"] = np.where(t["periode"].str.upper().str.endswith("-II"), 2, 1)
+    t = t.sort_values(["gemeentecode", "jaar", "halfjaar"])
+    for c in ("stand_begin", "taakstelling", "gerealiseerd"):
+        t[c] = t[c].astype("Int64")
+    eind = t["stand_begin"] + t["taakstelling"] - t["gerealiseerd"]
+    t["vorige_stand_eind"] = eind.groupby(t["gemeentecode"]).shift(1).astype("Int64")
+    t["correctie"] = t["stand_begin"] - t["vorige_stand_eind"]
+    # persons the TVS shows as housed in the half year (any later status; an omgekoppeld person
+    # counts for the gemeente that housed them)
+    k = g.basis("koppelingen")
+    k = k[k["huisvestingsdatum"].notna()]
+    if len(k):
+        tvs = (
+            k.assign(
+                jaar=k["huisvestingsdatum"].dt.year,
+                halfjaar=np.where(k["huisvestingsdatum"].dt.month <= 6, 1, 2),
+            )
+            .groupby(["gemeentecode", "jaar", "halfjaar"])
+            .size()
+            .rename("gerealiseerd_tvs")
+            .reset_index()
+        )
+        t = t.merge(tvs, on=["gemeentecode", "jaar", "halfjaar"], how="left")
+        t["gerealiseerd_tvs"] = t["gerealiseerd_tvs"].fillna(0).astype("Int64")
+    else:  # no koppelingen delivered: nothing to compare with
+        t["gerealiseerd_tvs"] = pd.array([pd.NA] * len(t), dtype="Int64")
+    t["kenmerk"] = "periode " + t["periode"]
+    t["klantnummer"] = None
+    return t
+
+
+def _leveringen(g: Gegevens) -> pd.DataFrame:
+    """The delivered lines of the files in force: each rejected line as a row (with its line
+    number and reason; reasons never quote an identifying value, see regie.ingest), and per
+    file one row standing for all its loaded lines (``aantal_rijen``)."""
+    files = g.gekozen_bestanden().rename(columns={"path": "bestand"})
+    rejects = query_frame(
+        g.wh,
+        f"select a.path as bestand, a.regelnummer, a.reden from audit.afgewezen_rijen a "
+        f"join ({GEKOZEN_SQL}) g on a.path = g.path and a.versie = g.versie",
+        (g.peildatum,),
+    )
+    rejects["aantal_rijen"] = 1
+    loaded = files[["bestand"]].assign(regelnummer=pd.NA, reden=None)
+    loaded["aantal_rijen"] = files["rijen_geladen"].fillna(0).astype("int64").to_numpy()
+    loaded = loaded[loaded["aantal_rijen"] > 0]
+    rows = pd.concat([rejects, loaded], ignore_index=True)
+    rows = rows.merge(files[["bestand", "bron", "uitvoerder", "leverdatum"]], on="bestand", how="left")
+    rows["gemeentecode"] = rows["uitvoerder"]
+    rows["reden_afwijzing"] = rows["reden"]
+    rows["klantnummer"] = None
+    rows["kenmerk"] = rows["bestand"] + ", regel " + rows["regelnummer"].astype("string")
+    rows["leverancier"] = rows["uitvoerder"].fillna(rows["bron"])
+    rows["aantal_rijen"] = rows["aantal_rijen"].astype("int64")
+    return rows.drop(columns=["reden"])
+
+
+def _bestanden(g: Gegevens) -> pd.DataFrame:
+    """Per file type and deliverer the newest delivery attempt on or before the peildatum."""
+    b = query_frame(
+        g.wh,
+        """
+        select path as bestand, bron, entiteit, uitvoerder, leverdatum, status, reden
+        from (
+            select b.*, row_number() over (
+                partition by bron, coalesce(entiteit, path), coalesce(uitvoerder, '')
+                order by leverdatum desc, geladen_op desc
+            ) as nr
+            from audit.bestanden b
+            where leverdatum is null or leverdatum <= cast(? as date)
+        ) laatste
+        where nr = 1
+        """,
+        (g.peildatum,),
+    )
+    b["gemeentecode"] = b["uitvoerder"]
+    b["klantnummer"] = None
+    b["kenmerk"] = b["bestand"]
+    b["regelnummer"] = pd.NA
+    return b
+
+
+TABELLEN: dict[str, Tabel] = {
+    "dossiers": Tabel("gemeente", "Dossiers van de uitvoerder, een rij per dossier", _dossiers),
+    "leerroutes": Tabel("gemeente", "Leerroute-perioden, een rij per periode", _leerroutes),
+    "personen_leerroute": Tabel(
+        "gemeente",
+        "Per klant de leerroute die nu geldt, met DUO's PIP-leerroute en participatie-uren",
+        _personen_leerroute,
+    ),
+    "activiteiten": Tabel("gemeente", "Activiteiten (PVT, MAP, participatie, taalles, ...)", _activiteiten),
+    "uitkomsten": Tabel("gemeente", "Uitkomsten (werk, vrijwilligerswerk, opleiding)", _uitkomsten),
+    "handhaving": Tabel("gemeente", "Waarschuwingen en boetes", _handhaving),
+    "duo": Tabel("duo", "DUO: een rij per inburgeringsplichtige", _duo),
+    "koppelingen": Tabel("coa_tvs", "COA TVS: een rij per koppeling", _koppelingen),
+    "taakstelling": Tabel(
+        "coa_tvs", "COA TVS: gepubliceerde taakstelling per gemeente per halfjaar", _taakstelling
+    ),
+    "leveringen": Tabel("levering", "Elke aangeleverde regel van de bestanden die gelden", _leveringen),
+    "bestanden": Tabel("levering", "De nieuwste aanlevering per bestandssoort en leverancier", _bestanden),
+}
+
+
+# --- normalising -----------------------------------------------------------------
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """One set of dtypes whichever backend and path the rows came from."""
+    df = df.copy()
+    for col in df.columns:
+        if col in _DATUMKOLOMMEN:
+            df[col] = pd.to_datetime(df[col], errors="coerce").astype("datetime64[us]")
+        elif df[col].dtype == object:
+            sample = df[col].dropna()
+            if (
+                len(sample)
+                and isinstance(sample.iloc[0], (int, np.integer))
+                and not isinstance(sample.iloc[0], bool)
+            ):
+                df[col] = df[col].astype("Int64")
+            elif len(sample) and not isinstance(sample.iloc[0], (str, bool, np.bool_)):
+                df[col] = pd.to_numeric(df[col], errors="coerce")
+    if "regelnummer" in df.columns:
+        df["regelnummer"] = df["regelnummer"].astype("Int64")
+    if "doelgroep" in df.columns:
+        df["doelgroep"] = df["doelgroep"].map(_doelgroep, na_action="ignore")
+    return df
+
+
+def _doelgroep(value: str) -> str:
+    v = value.strip().lower()
+    if v.startswith(("asiel", "statushouder", "vergunninghouder")):
+        return "statushouder"
+    if v.startswith(("gezin", "overig")):
+        return "gezinsmigrant"
+    return v
+
+
+def _afronden(df: pd.DataFrame, bron: str) -> pd.DataFrame:
+    """The standard columns in front, identifiers gone, a fresh row key."""
+    df = df.drop(columns=[c for c in df.columns if c in VERBODEN_KOLOMMEN]).reset_index(drop=True)
+    if "bron" not in df.columns:
+        df["bron"] = bron
+    for col in STANDAARD_KOLOMMEN[1:]:
+        if col not in df.columns:
+            df[col] = None
+    df["rij"] = np.arange(len(df), dtype="int64")
+    rest = [c for c in df.columns if c not in STANDAARD_KOLOMMEN]
+    return df[list(STANDAARD_KOLOMMEN) + rest]

@@ -1,0 +1,172 @@
+"""The work behind the ``quality`` DAG's tasks (and the transform's check gate).
+
+Each function takes the DAG run's parameters as a plain dict, like
+:mod:`regie.tasks`, so the DAG, ``regie run`` and the tests run the same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from typing import Any
+
+import pyarrow as pa
+
+from ..config import Settings
+from ..warehouse import connect, describe
+from . import contacten as contacten_mod
+from . import schema
+from .catalogus import laad_controles
+from .gegevens import Gegevens
+from .meldingen import als_email, stel_op
+from .resultaten import Resultaat, bewaar, verwerk
+from .scorecard import scorecard_text
+from .valideren import valideer
+from .verzenden import GeenVerbinding, server, verstuur
+
+log = logging.getLogger("regie.quality")
+
+
+def data_docs_dir(settings: Settings):
+    return settings.home / "quality" / "data_docs"
+
+
+def _run_id(settings: Settings, given: str | None = None) -> str:
+    return settings.run_id or given or f"kwaliteit-{dt.datetime.now():%Y%m%dT%H%M%S}"
+
+
+def controleer_gegevens(
+    settings: Settings,
+    run_id: str,
+    *,
+    alleen_ernst: str | None = None,
+    bron: str = "auto",
+    docs=None,
+) -> Resultaat:
+    """Load the tables, run the checks (all, or those of one severity), count per gemeente."""
+    controles = [c for c in laad_controles() if alleen_ernst is None or c.ernst == alleen_ernst]
+    started = dt.datetime.now().replace(microsecond=0)
+    with connect(settings.warehouse) as wh:
+        g = Gegevens(wh, settings.peildatum, bron)
+        uitkomsten = valideer(controles, g, docs, run_id)
+        res = verwerk(uitkomsten, controles, g, run_id, started)
+        log.info(
+            "%d controles op %s (peildatum %s; gelezen uit %s)",
+            len(controles),
+            describe(settings.warehouse),
+            g.peildatum,
+            ", ".join(sorted(set(g.gelezen_uit.values()))),
+        )
+    return res
+
+
+def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+    """Run every check, store the counts and findings, and write the Data Docs."""
+    settings = Settings.resolve(params)
+    run_id = _run_id(settings, run_id)
+    docs = data_docs_dir(settings)
+    res = controleer_gegevens(settings, run_id, docs=docs)
+    with connect(settings.warehouse) as wh:
+        bewaar(wh, res)
+    gemeenten = sorted({t.gemeentecode for t in res.tellingen if t.gemeentecode})
+    blokkerend = sum(1 for b in res.bevindingen if b.ernst == "blokkerend")
+    for gm in gemeenten:
+        fails = [t for t in res.tellingen if t.gemeentecode == gm and t.afgekeurd]
+        log.info(
+            "%s: %d afgekeurd in %d controles",
+            gm,
+            sum(t.afgekeurd for t in fails),
+            len(fails),
+        )
+    if res.fouten:
+        log.error("niet uitgevoerd: %s", ", ".join(f"{k} ({v})" for k, v in res.fouten.items()))
+    return {
+        "run_id": run_id,
+        "controles": len(res.controles),
+        "gemeenten": len(gemeenten),
+        "bevindingen": len(res.bevindingen),
+        "blokkerend": blokkerend,
+        "fouten": res.fouten,
+        "data_docs": str(docs / "index.html"),
+    }
+
+
+def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """Mail every gemeente that has something to say; record each alert in ``audit.meldingen``.
+
+    A mail server that is down is recorded, not raised: the checks' results
+    are safe in the warehouse and the next run mails again.
+    """
+    settings = Settings.resolve(params)
+    path = contacten_mod.pad(params.get("contacten"))
+    book = contacten_mod.laad(path)  # a broken contacts file is a configuration error: raise
+    if path is None:
+        log.info("geen contactenbestand (--contacten of %s): er gaan geen mails uit", contacten_mod.ENV)
+    with connect(settings.warehouse) as wh:
+        uitvoering = contacten_mod.uitvoering(wh, settings.peildatum or dt.date.today().isoformat())
+        meldingen, stil = stel_op(wh, run_id, book, uitvoering)
+    smtp = None
+    smtp_fout = None
+    if any(m.aan for m in meldingen):
+        try:
+            smtp = server()
+        except GeenVerbinding as exc:
+            smtp_fout = str(exc)
+            log.error("%s: meldingen worden als niet afgeleverd vastgelegd", exc)
+    rows = []
+    totals = {"verzonden": 0, "niet_afgeleverd": 0, "geen_adres": 0, "geen_melding": len(stil)}
+    for m in meldingen:
+        if not m.aan:
+            status, pogingen, fout = "geen_adres", 0, f"geen adres voor {m.ontvanger} in het contactenbestand"
+        elif smtp is None:
+            status, pogingen, fout = "niet_afgeleverd", 0, smtp_fout
+        else:
+            afzender = book.afzender or smtp.afzender or "regie <regie@localhost>"
+            result = verstuur(als_email(m, afzender), smtp)
+            status, pogingen, fout = result.status, result.pogingen, result.fout
+            if status == "niet_afgeleverd" and result.onbereikbaar:
+                # the server is down: one attempt each for the rest, not the full series of retries
+                smtp = dataclasses.replace(smtp, pogingen=1)
+        totals[status] += 1
+        log.info("melding %s (%d bevindingen): %s", m.ontvanger, m.bevindingen, status)
+        rows.append((m, status, pogingen, fout))
+    if rows:
+        now = dt.datetime.now().replace(microsecond=0)
+        with connect(settings.warehouse) as wh:
+            schema.ensure(wh)
+            wh._insert_arrow(
+                schema.MELDINGEN.qualified,
+                pa.table(
+                    {
+                        "run_id": pa.array([run_id] * len(rows), pa.string()),
+                        "gemeentecode": pa.array([m.ontvanger for m, *_ in rows], pa.string()),
+                        "aan": pa.array([", ".join(m.aan) or None for m, *_ in rows], pa.string()),
+                        "onderwerp": pa.array([m.onderwerp for m, *_ in rows], pa.string()),
+                        "status": pa.array([s for _, s, _, _ in rows], pa.string()),
+                        "pogingen": pa.array([p for _, _, p, _ in rows], pa.int32()),
+                        "fout": pa.array([f for *_, f in rows], pa.string()),
+                        "bevindingen": pa.array([m.bevindingen for m, *_ in rows], pa.int64()),
+                        "gemeenten": pa.array([", ".join(m.gemeenten) for m, *_ in rows], pa.string()),
+                        "verwerkt_op": pa.array([now] * len(rows), pa.timestamp("us")),
+                    }
+                ),
+            )
+    return totals
+
+
+def scorecard(params: dict[str, Any], run_id: str) -> str:
+    """The scorecard into the task log (``regie run`` prints it once, at the end)."""
+    settings = Settings.resolve(params)
+    text = scorecard_text(settings.warehouse, run_id)
+    task_log = logging.getLogger("airflow.task")  # the task's log file, not regie's terminal progress
+    for line in text.splitlines():
+        task_log.info("%s", line)
+    return text
+
+
+def run(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+    """All three steps, as the DAG runs them, in one call (for scripts and tests)."""
+    uitslag = controleer(params, run_id)
+    uitslag["meldingen"] = meld(params, uitslag["run_id"])
+    return uitslag

@@ -1,0 +1,62 @@
+"""A few headline figures from the marts, for the end of ``regie demo``.
+
+Backlog (achterstand) per gemeente in the latest taakstelling year, and the
+current leerroutes per gemeente. Reads the warehouse only; call it after the
+transform has run and every writer has closed the warehouse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+ROUTES = ("B1", "A2", "OND", "Z", "Z-A2")
+
+
+def headlines(settings: Settings) -> str:
+    """Plain-text tables; a short note instead when the marts are not there yet."""
+    from ..warehouse import connect
+
+    try:
+        with connect(settings.warehouse, read_only=not settings.warehouse.startswith("postgres")) as wh:
+            backlog = wh.query(
+                "select g.gemeentenaam, t.gemeentecode, t.jaar, t.achterstand, t.interventieladder_trede, "
+                "cast(t.peildatum as varchar) "
+                "from marts.fct_taakstelling_jaar t join marts.dim_gemeente g on g.gemeentecode = t.gemeentecode "
+                "where t.jaar = (select max(jaar) from marts.fct_taakstelling_jaar) "
+                "order by t.achterstand desc, t.gemeentecode"
+            )
+            routes = wh.query(
+                "select g.gemeentenaam, s.woongemeente, s.leerroute, sum(s.aantal), cast(max(s.peildatum) as varchar) "
+                "from marts.fct_leerroute_stand s join marts.dim_gemeente g on g.gemeentecode = s.woongemeente "
+                "group by g.gemeentenaam, s.woongemeente, s.leerroute"
+            )
+    except Exception as exc:  # no marts yet: say so, do not fail the demo
+        return f"(no marts to show yet: {type(exc).__name__})"
+
+    lines = []
+    if backlog:
+        jaar, peil = backlog[0][2], backlog[0][5]
+        lines.append(f"Achterstand huisvesting statushouders {jaar} (COA, t/m {peil}):")
+        for naam, code, _, achterstand, trede, _ in backlog:
+            extra = f"  (interventieladder trede {trede})" if trede else ""
+            lines.append(f"  {(naam or code):<24} {int(achterstand):>5}{extra}")
+    per_gemeente: dict[str, dict[str, int]] = {}
+    peildatum = None
+    for naam, code, route, aantal, peil in routes:
+        per_gemeente.setdefault(naam or code, {})[route] = int(aantal)
+        peildatum = peil
+    if per_gemeente:
+        lines.append("")
+        lines.append(f"Inburgeraars per huidige leerroute op {peildatum}:")
+        lines.append(f"  {'':<24}" + "".join(f"{r:>6}" for r in ROUTES) + f"{'totaal':>8}")
+        for naam in sorted(per_gemeente):
+            counts = per_gemeente[naam]
+            lines.append(
+                f"  {naam:<24}"
+                + "".join(f"{counts.get(r, 0):>6}" for r in ROUTES)
+                + f"{sum(counts.values()):>8}"
+            )
+    return "\n".join(lines) if lines else "(the marts are empty)"

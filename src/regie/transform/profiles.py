@@ -1,0 +1,160 @@
+"""The dbt target for a warehouse: a DuckDB file or a ``postgresql://`` URL.
+
+Two ways to hand it to dbt, from the same description:
+
+* :func:`write_profiles` writes a concrete ``profiles.yml`` under
+  ``<home>/dbt/`` (used by :func:`regie.transform.build`);
+* :func:`dbt_env` gives the ``REGIE_DBT_*`` variables that the static
+  ``dbt_project/profiles/profiles.yml`` reads (used by the Cosmos tasks, whose
+  profile file is fixed when the DAG is parsed but whose warehouse is a run
+  parameter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .project import dbt_home
+
+if TYPE_CHECKING:  # regie.config pulls in the warehouse backends; keep DAG parsing light
+    from ..config import Settings
+
+PROFILE_NAME = "regie"
+DEFAULT_THRESHOLD = 5
+DEFAULT_THREADS = 4
+
+#: Every variable :func:`dbt_env` sets, whatever the backend.
+ENV_KEYS = (
+    "REGIE_DBT_TARGET",
+    "REGIE_DBT_THREADS",
+    "REGIE_DBT_DUCKDB_PATH",
+    "REGIE_DBT_PG_HOST",
+    "REGIE_DBT_PG_PORT",
+    "REGIE_DBT_PG_USER",
+    "REGIE_DBT_PG_PASSWORD",
+    "REGIE_DBT_PG_DBNAME",
+    "REGIE_DBT_PG_SSLMODE",
+    "DBT_LOG_PATH",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS",
+    "DO_NOT_TRACK",
+)
+
+#: libpq options a postgresql:// URL may carry that dbt-postgres understands.
+_PG_OPTIONS = ("sslmode", "sslcert", "sslkey", "sslrootcert", "connect_timeout", "application_name")
+
+
+def profile_target(warehouse: str, threads: int | None = None) -> dict[str, Any]:
+    """The dbt output (target) for a warehouse string."""
+    threads = threads or int(os.environ.get("REGIE_DBT_THREADS", DEFAULT_THREADS))
+    if not warehouse.startswith(("postgresql://", "postgres://")):
+        return {"type": "duckdb", "path": str(Path(warehouse).resolve()), "threads": threads}
+    parts = urlsplit(warehouse)
+    dbname = unquote(parts.path.lstrip("/")) or "postgres"
+    out: dict[str, Any] = {
+        "type": "postgres",
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username) if parts.username else os.environ.get("PGUSER", "postgres"),
+        "password": unquote(parts.password) if parts.password else os.environ.get("PGPASSWORD", ""),
+        "dbname": dbname,
+        "schema": "public",
+        "threads": threads,
+    }
+    query = parse_qs(parts.query)
+    for key in _PG_OPTIONS:
+        if key in query:
+            value = query[key][-1]
+            out[key] = int(value) if key == "connect_timeout" else value
+    return out
+
+
+def render_profiles(warehouse: str, threads: int | None = None) -> str:
+    """profiles.yml text with one target, ``regie``, for the warehouse."""
+    import yaml  # a dependency of dbt and regie; imported late to keep DAG parsing light
+
+    target = profile_target(warehouse, threads)
+    doc = {PROFILE_NAME: {"target": "regie", "outputs": {"regie": target}}}
+    header = (
+        "# Written by regie.transform for one warehouse; rewritten on every run.\n"
+        "# It may hold a database password: it is readable by its owner only.\n"
+    )
+    return header + yaml.safe_dump(doc, sort_keys=False)
+
+
+def write_profiles(settings: Settings, threads: int | None = None) -> Path:
+    """Write ``<home>/dbt/profiles.yml`` for the settings' warehouse; returns its folder."""
+    folder = dbt_home(settings.home)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "profiles.yml"
+    tmp = path.with_suffix(".yml.tmp")
+    tmp.write_text(render_profiles(settings.warehouse, threads), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return folder
+
+
+def _peildatum(settings: Settings) -> str:
+    if settings.peildatum:
+        return dt.date.fromisoformat(str(settings.peildatum)).isoformat()
+    return dt.date.today().isoformat()
+
+
+def _threshold(threshold: int | None) -> int:
+    value = threshold if threshold is not None else int(os.environ.get("REGIE_THRESHOLD", DEFAULT_THRESHOLD))
+    if value < 1:
+        raise ValueError(f"threshold must be at least 1, got {value}")
+    return value
+
+
+def dbt_vars(settings: Settings, threshold: int | None = None) -> dict[str, Any]:
+    """The ``--vars`` of a run: peildatum (default today) and the suppression threshold."""
+    return {"peildatum": _peildatum(settings), "threshold": _threshold(threshold)}
+
+
+def dbt_env(params: dict[str, Any] | Settings | None = None) -> dict[str, str]:
+    """``REGIE_DBT_*`` variables for the static profiles.yml, from DAG params or settings.
+
+    No I/O: safe to call while Airflow renders a task's templates.
+    """
+    from ..config import Settings
+
+    settings = params if isinstance(params, Settings) else Settings.resolve(dict(params or {}))
+    target = profile_target(settings.warehouse)
+    env = {
+        "REGIE_DBT_TARGET": target["type"],
+        "REGIE_DBT_THREADS": str(target["threads"]),
+        "DBT_LOG_PATH": str(dbt_home(settings.home) / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    # the same keys for both backends (the DAG templates each one separately); the
+    # other backend's keys get harmless values the static profile can still render
+    env.update(
+        {
+            "REGIE_DBT_DUCKDB_PATH": "unused.duckdb",
+            "REGIE_DBT_PG_HOST": "127.0.0.1",
+            "REGIE_DBT_PG_PORT": "5432",
+            "REGIE_DBT_PG_USER": "postgres",
+            "REGIE_DBT_PG_PASSWORD": "",
+            "REGIE_DBT_PG_DBNAME": "postgres",
+            "REGIE_DBT_PG_SSLMODE": "prefer",
+        }
+    )
+    if target["type"] == "duckdb":
+        env["REGIE_DBT_DUCKDB_PATH"] = target["path"]
+    else:
+        env.update(
+            {
+                "REGIE_DBT_PG_HOST": target["host"],
+                "REGIE_DBT_PG_PORT": str(target["port"]),
+                "REGIE_DBT_PG_USER": target["user"],
+                "REGIE_DBT_PG_PASSWORD": target["password"],
+                "REGIE_DBT_PG_DBNAME": target["dbname"],
+                "REGIE_DBT_PG_SSLMODE": str(target.get("sslmode", "prefer")),
+            }
+        )
+    return env

@@ -1,0 +1,40 @@
+"""Where the dbt project, the dbt executable and dbt's working files are."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+#: The slim manifest the transform DAG renders its tasks from (see manifest.py).
+COSMOS_MANIFEST = "cosmos_manifest.json"
+
+
+def project_dir() -> Path:
+    """The dbt project (``dbt_project/`` in the repository; ``REGIE_DBT_PROJECT`` overrides)."""
+    override = os.environ.get("REGIE_DBT_PROJECT")
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parents[3] / "dbt_project"
+
+
+def static_profiles_dir() -> Path:
+    """The profiles.yml that reads its target from ``REGIE_DBT_*`` variables (Cosmos uses it)."""
+    return project_dir() / "profiles"
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("dbt")
+    if found:
+        return found
+    raise FileNotFoundError("dbt is not installed beside this Python nor on PATH")
+
+
+def dbt_home(home: Path) -> Path:
+    """dbt's files for one regie home: profiles.yml, target/, logs/, docs/."""
+    return Path(home) / "dbt"

@@ -1,0 +1,237 @@
+"""Running dbt as a subprocess, and what came out of it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .profiles import PROFILE_NAME, dbt_vars, write_profiles
+from .project import dbt_executable, dbt_home, project_dir
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+log = logging.getLogger("regie.transform")
+
+
+class DbtCommandError(RuntimeError):
+    """dbt exited with an error; ``result`` holds what it reported."""
+
+    def __init__(self, message: str, result: BuildResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    unique_id: str
+    status: str  # success | pass | error | fail | warn | skipped
+    seconds: float
+    message: str | None = None
+
+    @property
+    def name(self) -> str:
+        return (
+            self.unique_id.split(".")[-1]
+            if self.unique_id.startswith(("model.", "seed."))
+            else self.unique_id
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("success", "pass", "skipped", "no op", "warn")
+
+
+@dataclass
+class BuildResult:
+    command: list[str]
+    returncode: int
+    seconds: float
+    nodes: list[NodeResult] = field(default_factory=list)
+    log_file: Path | None = None
+    output: str = ""
+    docs_dir: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        return [n for n in self.nodes if not n.ok]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for node in self.nodes:
+            out[node.status] = out.get(node.status, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{v} {k}" for k, v in sorted(self.counts().items()))
+        verdict = "ok" if self.ok else f"FAILED (exit {self.returncode})"
+        text = f"dbt {self.command[0]}: {verdict} in {self.seconds:.1f}s ({counts or 'no nodes'})"
+        for node in self.failures[:20]:
+            text += f"\n  {node.status}: {node.unique_id}" + (f" - {node.message}" if node.message else "")
+        return text
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    home = dbt_home(settings.home)
+    env = dict(os.environ)
+    env.update(
+        {
+            "DBT_PROFILES_DIR": str(home),
+            "DBT_TARGET_PATH": str(home / "target"),
+            "DBT_LOG_PATH": str(home / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_USE_COLORS": "false",
+            "DO_NOT_TRACK": "1",
+        }
+    )
+    # the static Cosmos profile's variables must not leak into this one
+    for key in [k for k in env if k.startswith("REGIE_DBT_") and k != "REGIE_DBT_THREADS"]:
+        env.pop(key)
+    return env
+
+
+def _node_results(target_path: Path) -> list[NodeResult]:
+    path = target_path / "run_results.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        NodeResult(
+            unique_id=r.get("unique_id", "?"),
+            status=str(r.get("status", "?")),
+            seconds=float(r.get("execution_time") or 0.0),
+            message=r.get("message") if str(r.get("status")) not in ("success", "pass") else None,
+        )
+        for r in data.get("results", [])
+    ]
+
+
+def run_dbt(
+    settings: Settings,
+    args: list[str],
+    *,
+    threshold: int | None = None,
+    target_path: Path | None = None,
+    check: bool = False,
+) -> BuildResult:
+    """Run one dbt command for the settings' warehouse, in a subprocess.
+
+    Writes ``<home>/dbt/profiles.yml`` first; dbt's target and logs go to
+    ``<home>/dbt/target`` and ``<home>/dbt/logs``. Never raises on a dbt
+    failure unless ``check``; the result tells.
+    """
+    write_profiles(settings)
+    env = _environment(settings)
+    if target_path is not None:
+        env["DBT_TARGET_PATH"] = str(target_path)
+    command = [
+        *args,
+        "--profile",
+        PROFILE_NAME,
+        "--vars",
+        json.dumps(dbt_vars(settings, threshold)),
+    ]
+    # a run that stops before writing its results must not report the previous run's
+    (Path(env["DBT_TARGET_PATH"]) / "run_results.json").unlink(missing_ok=True)
+    log.info("dbt %s (peildatum %s)", " ".join(args), dbt_vars(settings, threshold)["peildatum"])
+    started = time.monotonic()
+    proc = subprocess.run(
+        [dbt_executable(), *command],
+        cwd=project_dir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    output = proc.stdout + (("\n" + proc.stderr) if proc.stderr else "")
+    result = BuildResult(
+        command=list(args),
+        returncode=proc.returncode,
+        seconds=seconds,
+        nodes=_node_results(Path(env["DBT_TARGET_PATH"]))
+        if args and args[0] in ("build", "run", "test", "seed")
+        else [],
+        log_file=Path(env["DBT_LOG_PATH"]) / "dbt.log",
+        output=output,
+    )
+    log.info("%s", result.summary())
+    if check and not result.ok:
+        raise DbtCommandError(result.summary() + "\n" + _tail(output), result)
+    return result
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def build(
+    settings: Settings,
+    *,
+    select: str | None = None,
+    exclude: str | None = None,
+    full_refresh: bool = False,
+    threshold: int | None = None,
+    docs: bool = True,
+    check: bool = False,
+) -> BuildResult:
+    """``dbt build`` (seeds, models, tests, unit tests), then ``dbt docs generate``.
+
+    The docs site lands in ``<home>/dbt/docs`` (open ``index.html``).
+    """
+    args = ["build"]
+    if select:
+        args += ["--select", select]
+    if exclude:
+        args += ["--exclude", exclude]
+    if full_refresh:
+        args.append("--full-refresh")
+    result = run_dbt(settings, args, threshold=threshold, check=check)
+    if result.ok and docs:
+        docs_result = docs_generate(settings, threshold=threshold)
+        if docs_result.ok:
+            result.docs_dir = dbt_home(settings.home) / "docs"
+        else:
+            log.warning("dbt docs generate failed: %s", _tail(docs_result.output, 10))
+    return result
+
+
+def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildResult:
+    """``dbt docs generate``; the static site (index.html + JSON) is copied to ``<home>/dbt/docs``.
+
+    Runs in the build's own target folder so dbt can reuse its parse.
+    """
+    result = run_dbt(settings, ["docs", "generate"], threshold=threshold)
+    if result.ok:
+        source = dbt_home(settings.home) / "target"
+        docs = dbt_home(settings.home) / "docs"
+        docs.mkdir(parents=True, exist_ok=True)
+        for name in ("index.html", "manifest.json", "catalog.json"):
+            if (source / name).exists():
+                shutil.copy2(source / name, docs / name)
+        result.docs_dir = docs
+    return result
+
+
+def parse(settings: Settings, *, target_path: Path | None = None) -> Path:
+    """``dbt parse``; returns the path of the manifest.json it wrote."""
+    target = target_path or dbt_home(settings.home) / "target"
+    run_dbt(settings, ["parse"], target_path=target, check=True)
+    return target / "manifest.json"
+
+
+def describe_nodes(result: BuildResult) -> list[dict[str, Any]]:
+    """The per-node outcome as plain dicts (for XCom and JSON reports)."""
+    return [{"node": n.unique_id, "status": n.status, "seconds": round(n.seconds, 3)} for n in result.nodes]
