@@ -135,4 +135,26 @@ with DAG(
             raise RuntimeError(result.summary() + "\n" + result.output[-3000:])
         return str(result.docs_dir)
 
-    dbt >> docs()
+    @task(pool=WAREHOUSE_POOL)
+    def blocking_checks(params=None, run_id=None) -> dict:
+        """The blocking quality checks on raw, before the marts are rebuilt.
+
+        Where one fails for a source and gemeente, that gemeente's rows of the
+        marts built from the source are set aside, to be put back afterwards.
+        """
+        from regie.quality import publicatie
+
+        p = dict(params or {})
+        verdict = publicatie.poort(p, p.get("run_id") or run_id)
+        return publicatie.bewaar_vorige(p, verdict, publicatie.marts_per_bron(PROJECT / COSMOS_MANIFEST))
+
+    @task(pool=WAREHOUSE_POOL)
+    def keep_previous_publication(kept: dict, params=None) -> list:
+        """Put the set-aside rows back: a blocked gemeente keeps its previous figures."""
+        from regie.quality import publicatie
+
+        return publicatie.herstel(dict(params or {}), kept)
+
+    kept = blocking_checks()
+    kept >> dbt
+    dbt >> keep_previous_publication(kept) >> docs()
