@@ -141,13 +141,13 @@ def test_run_on_postgres_accounts_for_every_file_and_row(generated, tmp_path, pg
     landing = tmp_path / "landing"
     shutil.copytree(landing_src, landing)
     home = tmp_path / "home"
-    result = run_regie("run", "--landing", str(landing), "--warehouse", pg_url, "--home", str(home))
+    # ingestion only: test_marts_report builds and compares the marts on PostgreSQL
+    result = run_regie(
+        "run", "--until", "ingest", "--landing", str(landing), "--warehouse", pg_url, "--home", str(home)
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert "DAG transform" in result.stdout
     with connect(pg_url) as wh:
         _assert_ledger_matches(wh, manifest)
-        # the marts are built there too (backlog per gemeente at the TVS delivery of 31 October 2024)
-        assert wh.query("select count(*) from marts.dim_gemeente")[0][0] >= 5
         ids, dates = needles(manifest.identifiers, manifest.birth_dates)
         assert scan_warehouse(wh, ids, dates) == {}
 
@@ -210,9 +210,22 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
     assert f"demo: created a pseudonymisation key in {key_file}" in first.stdout
     assert "files:  34 loaded, 0 quarantined, 0 duplicate" in first.stdout
     assert f"warehouse:   {home / 'warehouse' / 'regie.duckdb'}" in first.stdout
+    # the headline figures from the marts: the report's backlog on 31 October 2024
+    backlog = {
+        line.split()[0]: line.split()[1]
+        for line in first.stdout.split("Achterstand huisvesting")[1].split("\n\n")[0].splitlines()[1:]
+    }
+    assert backlog == {
+        "Leidschendam-Voorburg": "176",
+        "Voorschoten": "40",
+        "Wassenaar": "34",
+        "Oegstgeest": "30",
+    }
+    assert "Registratiekwaliteit (run" in first.stdout
+    assert (home / "dbt" / "docs" / "index.html").exists()
     key = key_file.read_text()
 
-    second = run_regie("demo", "--home", str(home), env=env)
+    second = run_regie("demo", "--until", "ingest", "--home", str(home), env=env)
     assert second.returncode == 0, second.stdout[-3000:]
     assert f"demo: using the pseudonymisation key in {key_file}" in second.stdout
     assert "files:  34 loaded, 0 quarantined, 0 duplicate" in second.stdout  # afresh, not duplicates
