@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import files as F
 from . import money
+from . import quality as Q
 from .duo import duo_persons, person_json
 from .gemeenten import BASE, LEIDEN, LV, VOORSCHOTEN, WASSENAAR, extra_gemeenten, size_class
 from .ids import IdAllocator, elfproef, invalid_bsn
@@ -16,7 +17,7 @@ from .manifest import Manifest
 from .model import SH, Person
 from .plans import leiden_plan, oegstgeest_plan, report_plan, synthetic_plan
 from .population import HALVES, TVS_PEIL, Builder, _count_by_half, build
-from .quality import plant_quality
+from .quality import apply_patches, plant_quality
 
 DUO_DATES = [dt.date(2024, 8, 1), dt.date(2025, 2, 25)]
 TVS_DATES = [dt.date(2024, 6, 30), dt.date(2024, 10, 31)]
@@ -140,6 +141,17 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
     for d in TVS_DATES:
         base = f"coa_tvs/{d.isoformat()}"
         rows = [r for g in all_gemeenten for r in balances[g.code].csv_rows(d)]
+        if d == TVS_DATES[-1]:
+            # planted: Leiden's published gerealiseerd of the last half year is one more than the TVS
+            # shows housed (the half has no successor yet, so the balance still chains)
+            i = max(i for i, r in enumerate(rows) if r[0] == LEIDEN)
+            rows[i][5] = str(int(rows[i][5]) + 1)
+            lines[("taakstelling", LEIDEN)] = (f"{base}/taakstelling.csv", i + 2)
+            for i in Q.correcties(rows):
+                lines[("taakstelling_correctie", (rows[i][0], rows[i][2]))] = (
+                    f"{base}/taakstelling.csv",
+                    i + 2,
+                )
         w.csv(f"{base}/taakstelling.csv", F.HEADERS["taakstelling"], rows)
         tagged = F.koppeling_rows(households, d)
         w.csv(f"{base}/koppelingen.csv", F.HEADERS["koppelingen"], [r for _, r in tagged])
@@ -160,6 +172,8 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
             base = f"gemeente/{code}/{d.isoformat()}"
             enc = "cp1252" if (code, "dossiers") == CP1252_FILE else "utf-8"
             tagged = F.dossier_rows(people, d)
+            if last and code == LEIDEN:
+                tagged = apply_patches("dossiers", tagged, people)
             rejects = []
             if last and code == LEIDEN:
                 victim = tagged[len(tagged) // 2][1]
@@ -183,7 +197,7 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
             for _, bad, _ in rejects:
                 written_ids.add(bad[1])
                 written_births.add(bad[6])
-            if last and code == LEIDEN:
+            if last:
                 for tag, line in F.line_numbers(tagged, rejects).items():
                     lines[("dossiers", tag)] = (f"{base}/dossiers.csv", line)
 
@@ -205,6 +219,11 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
                     lines[("leerroutes", tag)] = (f"{base}/leerroutes.csv", line)
 
             rows = F.activity_rows(people, d)
+            if last and code == LEIDEN:
+                tagged = apply_patches("activiteiten", [(None, r) for r in rows], people)
+                rows = [r for _, r in tagged]
+                for tag, line in F.line_numbers(tagged).items():
+                    lines[("activiteiten", tag)] = (f"{base}/activiteiten.csv", line)
             rejects = []
             if last and code == LV:
                 rows = list(rows)
@@ -226,7 +245,13 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
                 ]
             w.csv(f"{base}/activiteiten.csv", F.HEADERS["activiteiten"], rows, rejects=rejects)
             w.csv(f"{base}/uitkomsten.csv", F.HEADERS["uitkomsten"], F.uitkomst_rows(people, d))
-            w.csv(f"{base}/handhaving.csv", F.HEADERS["handhaving"], F.handhaving_rows(people, d))
+            rows = F.handhaving_rows(people, d)
+            if last and code == LEIDEN:
+                tagged = apply_patches("handhaving", [(None, r) for r in rows], people)
+                rows = [r for _, r in tagged]
+                for tag, line in F.line_numbers(tagged).items():
+                    lines[("handhaving", tag)] = (f"{base}/handhaving.csv", line)
+            w.csv(f"{base}/handhaving.csv", F.HEADERS["handhaving"], rows)
         if last:
             for g in all_gemeenten:
                 rejects = []
@@ -278,11 +303,27 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
     manifest.persons = len(persons_all)
     manifest.identifiers = sorted(written_ids)
     manifest.birth_dates = sorted(written_births - {""})
+    # what every check must find: the planted cases, then what follows from the report's figures
+    found: list[dict] = []
+
+    def finding(check: str, rel_line: tuple[str, int], gemeente: str, reden: str) -> None:
+        rel, line = rel_line
+        if not any((f["check"], f["path"], f["line"]) == (check, rel, line) for f in found):
+            found.append(
+                {"check": check, "path": rel, "line": line, "gemeentecode": gemeente, "reden": reden}
+            )
+
     for check, p, kind, tag in planted_quality:
-        rel, line = lines[(kind, tag)]
-        manifest.planted_quality.append(
-            {"check": check, "path": rel, "line": line, "gemeentecode": p.gemeente}
-        )
+        finding(check, lines[(kind, tag)], p.gemeente, Q.REDEN_PLANTED)
+    finding("gerealiseerd_wijkt_af_van_tvs", lines[("taakstelling", LEIDEN)], LEIDEN, Q.REDEN_PLANTED)
+    for check, p, reden in Q.report_findings(
+        sorted((p for b in builders for p in b.persons), key=lambda p: p.pid), GEMEENTE_DATES[-1]
+    ):
+        finding(check, lines[("dossiers", p)], p.gemeente, reden)
+    for (kind, tag), rel_line in lines.items():
+        if kind == "taakstelling_correctie":
+            finding(kind, rel_line, tag[0], Q.REDEN_CORRECTIE)
+    manifest.planted_quality = found
     manifest.facts.update(_facts(builders, persons_all))
     return manifest
 

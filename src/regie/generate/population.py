@@ -1083,6 +1083,8 @@ class Builder:
             ref = (hh.huisvest if hh and hh.huisvest else (hh.koppeldatum if hh else None)) or (
                 p.brp or dt.date(2020, 1, 1)
             )
+            if not p.adult and p.huisvest:
+                ref = p.huisvest  # a nareiziger is a child when housed, years after the household
             if p.adult:
                 p.geboortejaar = ref.year - rng.randint(19, 58)
                 p.geboortedatum = None

@@ -6,17 +6,22 @@ Two kinds:
   depends on them.
 - quality problems: valid rows that a registration-quality check should flag.
   They are placed on Leiden's own inburgeraars, who appear in none of the
-  report's tables.
+  report's tables. Most change the person; a value no consistent person can
+  have (a date after the delivery, a PIP before the BRP registration, 2400
+  hours, a second open dossier) is a ``Patch`` to the person's row in the last
+  delivery only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .model import GZ, SH, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
-from .util import days
+from .util import days, nl_amount, nl_date, nl_hours
 
 CHECKS = (
     "brp_zonder_pip",  # BRP-registered more than 10 weeks before the delivery, no PIP
@@ -28,7 +33,56 @@ CHECKS = (
     "duo_combinatie_ongeldig",  # DUO PIP with A2 + onderwijsroute or B1 + Z-route
     "leerroute_afwijkend_van_duo",  # municipal route differs from DUO's PIP leerroute
     "meerdere_open_leerroutes",
+    "datum_in_toekomst",  # a date after the delivery date
+    "pip_voor_brp",
+    "uren_buiten_bereik",  # hours outside 0-2000
+    "boete_boven_maximum",
+    "meerdere_open_dossiers",
+    "gerealiseerd_wijkt_af_van_tvs",  # published gerealiseerd differs from the persons housed in the TVS
 )
+
+#: the klantnummer of the planted second dossier
+TWEEDE_DOSSIER = "K0546-99002"
+
+
+@dataclass(eq=False)
+class Patch:
+    """A planted change to one row of a person in the last delivery of ``kind``.
+
+    The first row of the person that ``match`` accepts gets ``changes`` (column -> text); with
+    ``copy`` the changed row is written as an extra row right after it instead."""
+
+    kind: str  # dossiers | activiteiten | handhaving
+    changes: dict[int, str]
+    match: Callable[[list[str]], bool] = field(default=lambda row: True)
+    copy: bool = False
+
+
+def apply_patches(
+    kind: str, tagged: list[tuple[object, list[str]]], persons: list[Person]
+) -> list[tuple[object, list[str]]]:
+    """The rows with the planted patches of ``kind`` applied; a patched row is tagged with its Patch."""
+    patches = {
+        p.klantnummer: [q for q in p.patches if q.kind == kind]
+        for p in persons
+        if p.patches and p.klantnummer
+    }
+    out: list[tuple[object, list[str]]] = []
+    for tag, row in tagged:
+        todo = patches.get(row[0], [])
+        hit = next((q for q in todo if q.match(row)), None)
+        if hit is None:
+            out.append((tag, row))
+            continue
+        todo.remove(hit)
+        new = list(row)
+        for col, value in hit.changes.items():
+            new[col] = value
+        out.extend([(tag, row), (hit, new)] if hit.copy else [(hit, new)])
+    left = [q for qs in patches.values() for q in qs]
+    if left:
+        raise PlanError(f"planted {kind} patch matched no row: {left}")
+    return out
 
 
 def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]]:
@@ -121,4 +175,122 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
     second = p.routes[0].start + days(rng.randint(100, 130))
     p.routes.append(RoutePeriod("OND", second, None, "Hogeschool Leiden"))
     out.append(("meerdere_open_leerroutes", p, "leerroutes", (p, 1)))
+
+    # values no consistent person has: patched into the person's row of the last delivery
+    last = dt.date(2025, 2, 25)
+    p = take([q for q in routed if q.lbt is not None and q.lbt <= dt.date(2024, 12, 31)], "toekomst")
+    typo = dt.date(2026, p.lbt.month, min(p.lbt.day, 28))  # the year mistyped
+    p.patches.append(Patch("dossiers", {11: nl_date(typo)}))
+    out.append(("datum_in_toekomst", p, "dossiers", p.patches[-1]))
+
+    p = take([q for q in routed if q.pip and q.brp and q.pip <= last and q.uitstroom is None], "pip voor brp")
+    p.patches.append(Patch("dossiers", {12: nl_date(p.brp - days(14))}))
+    out.append(("pip_voor_brp", p, "dossiers", p.patches[-1]))
+
+    def participatie(row: list[str]) -> bool:
+        return row[1] == "PARTICIPATIE" and row[4] != ""
+
+    p = take(
+        [
+            q
+            for q in routed
+            if any(a.soort == "PARTICIPATIE" and a.uren and a.start <= last for a in q.activities)
+        ],
+        "2400 uren",
+    )
+    p.patches.append(Patch("activiteiten", {4: nl_hours(2400)}, participatie))
+    out.append(("uren_buiten_bereik", p, "activiteiten", p.patches[-1]))
+
+    # Leiden fines nobody (report section 5): a warning at the brede intake becomes a fine above EUR 250
+    def brede_intake_waarschuwing(row: list[str]) -> bool:
+        return row[2] == "WAARSCHUWING" and row[4] == "BREDE_INTAKE"
+
+    p = take(
+        [
+            q
+            for q in routed
+            if any(
+                m.maatregel == "WAARSCHUWING" and m.grond == "BREDE_INTAKE" and m.datum <= last
+                for m in q.handhaving
+            )
+        ],
+        "boete brede intake",
+    )
+    p.patches.append(Patch("handhaving", {2: "BOETE", 3: nl_amount(300)}, brede_intake_waarschuwing))
+    out.append(("boete_boven_maximum", p, "handhaving", p.patches[-1]))
+
+    # a second open dossier: opened recently, for a person whose PIP is recent too (no other check fires)
+    recent = last - days(60)
+    p = take(
+        [
+            q
+            for q in routed
+            if q.uitstroom is None
+            and q.pip
+            and recent <= q.pip <= last
+            and (q.pip_duo is None or recent <= q.pip_duo)
+        ],
+        "tweede open dossier",
+    )
+    p.patches.append(Patch("dossiers", {0: TWEEDE_DOSSIER, 8: nl_date(last - days(20))}, copy=True))
+    out.append(("meerdere_open_dossiers", p, "dossiers", p.patches[-1]))
+    return out
+
+
+#: why a check fires on a record the generator did not plant: the report's own figures
+REDEN_PLANTED = "planted"
+REDEN_PIP_COUNTS = "report: PIP counts (Wi2021 inburgeraars without a PIP)"
+REDEN_ROUTE_TABLES = "report: Oegstgeest has more PIPs than people on a route"
+REDEN_PIP_DUO = "report 5.2.1: PIPs known to DUO, not registered in the dossier"
+REDEN_CORRECTIE = "report: the five taakstelling corrections (tables 3.2-3.5)"
+PIP_TERMIJN = 70  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
+
+
+def duo_pip(p: Person, d: dt.date) -> dt.date | None:
+    """The PIP date DUO's delivery of d shows for p (see duo.person_json)."""
+    if not (p.in_duo and p.duo_from is not None and p.duo_from <= d and p.bsn):
+        return None
+    return p.pip_duo if p.pip_duo is not None and p.pip_duo <= d and p.routes else None
+
+
+def report_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str]]:
+    """(check, person, reden) for the dossier rows of delivery d on which a check fires because the
+    report's figures say so; the same rules as the checks, on what the files show."""
+    out = []
+    for p in persons:
+        if not p.in_dossiers or p.dossier > d or p.patches:
+            continue
+        brp = p.brp if p.brp is not None and p.brp <= d else None
+        pip = p.pip if p.pip is not None and p.pip <= d else None
+        uit = p.uitstroom if p.uitstroom is not None and p.uitstroom <= d else None
+        duo = duo_pip(p, d) if brp is not None else None  # DUO is linked by BSN
+        bekend = pip or duo
+        if (
+            p.wet == "Wi2021"
+            and brp is not None
+            and (d - brp).days > PIP_TERMIJN
+            and (uit is None or uit > brp + days(PIP_TERMIJN))
+            and bekend is None
+        ):
+            out.append(("brp_zonder_pip", p, REDEN_PIP_COUNTS))
+        if (
+            bekend is not None
+            and (d - bekend).days > PIP_TERMIJN
+            and uit is None
+            and not any(r.start <= d for r in p.routes)
+        ):
+            out.append(("pip_zonder_leerroute", p, REDEN_ROUTE_TABLES))
+        if pip is None and duo is not None:
+            out.append(("pip_alleen_bij_duo", p, REDEN_PIP_DUO))
+    return out
+
+
+def correcties(rows: list[list[str]]) -> list[int]:
+    """Indexes of the taakstelling rows whose stand_begin does not chain from the half year before."""
+    out, vorige = [], {}
+    for i, r in enumerate(rows):
+        code, begin, taak, ger = r[0], int(r[3]), int(r[4]), int(r[5])
+        if code in vorige and vorige[code] != begin:
+            out.append(i)
+        vorige[code] = begin + taak - ger
     return out
