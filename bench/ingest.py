@@ -4,7 +4,7 @@ Not a test and not timed by CI. It
 
 1. generates a sample landing zone with ``--gemeenten N`` extra gemeenten
    (``regie.generate``) in a temporary folder;
-2. runs ``regie run`` on it as a subprocess of the project's own ``regie``
+2. runs ``regie run --until ingest`` on it as a subprocess of the project's own ``regie``
    command, with a fresh home and warehouse and a throwaway pseudonymisation
    key, and measures its wall time and peak memory (resident set size);
 3. reads the same files with bare DuckDB into an in-memory database (CSV as
@@ -19,10 +19,8 @@ reading the bytes. Usage: see bench/README.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -31,11 +29,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
+from _report import ROOT, machine, publish  # noqa: E402  (bench/ is the script's folder)
 
 
 @dataclass
@@ -197,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
 
         cmd = regie_command() + [
             "run",
+            "--until",
+            "ingest",  # this benchmark measures ingestion; bench/transform.py measures dbt
             "--home",
             str(home),
             "--landing",
@@ -236,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             f"- ledger after the run: {totals['geladen']} files geladen, {totals['quarantaine']} quarantaine, "
             f"{totals['duplicaat']} duplicaat; {totals['rijen_in']:,} rows in = {totals['rijen_geladen']:,} geladen "
             f"+ {totals['rijen_afgewezen']:,} afgewezen",
-            "- regie: `regie run` through the four ingestion DAGs (Airflow `dag.test()`), fresh home and warehouse; "
+            "- regie: `regie run --until ingest` through the four ingestion DAGs (Airflow `dag.test()`), fresh home and warehouse; "
             "peak = largest resident set size",
             f"- per DAG: {', '.join(f'{d} {sec:.1f} s' for d, sec in per_dag.items())}; "
             f"{n_rows / run.seconds:,.0f} rows/s overall; warehouse file {warehouse_mb:.0f} MB",
@@ -251,18 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             ),
             f"- load average (1 min) when regie started / ended: {load_before:.1f} / {load_after:.1f} "
             "(other work on the machine slows every figure)",
-            f"- machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python "
-            f"{platform.python_version()}, duckdb {metadata.version('duckdb')}, apache-airflow "
-            f"{metadata.version('apache-airflow')}, regie {metadata.version('regie')}",
+            machine("duckdb", "apache-airflow", "regie"),
         ]
-        today = dt.date.today().isoformat()
-        report = f"# Ingestion benchmark, {today}\n\n{table}\n\n" + "\n".join(notes) + "\n"
-        print()
-        print(report)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        target = RESULTS / f"ingest-{today}.md"
-        target.write_text(report, encoding="utf-8")
-        print(f"bench: written to {target.relative_to(ROOT)}")
+        publish("Ingestion benchmark", table, notes, "ingest")
         return 0
     finally:
         if args.keep:

@@ -26,10 +26,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import secrets
 import shutil
 import subprocess
@@ -37,11 +35,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
+from _report import ROOT, machine, publish  # noqa: E402  (bench/ is the script's folder)
 
 #: The tables whose size says how much work the build did.
 SIZES = (
@@ -240,18 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             "means a full parse), and the Python start-up of the measuring process",
             "- rows after the build: " + ", ".join(f"{t} {n:,}" for t, n in counted.items()),
             f"- load average (1 min) at start / end: {load_before:.1f} / {load_after:.1f}",
-            f"- machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python "
-            f"{platform.python_version()}, dbt-core {metadata.version('dbt-core')}, duckdb "
-            f"{metadata.version('duckdb')}, astronomer-cosmos {metadata.version('astronomer-cosmos')}",
+            machine("dbt-core", "duckdb", "astronomer-cosmos"),
         ]
-        today = dt.date.today().isoformat()
-        report = f"# Transformation benchmark ({backend}), {today}\n\n{table}\n\n" + "\n".join(notes) + "\n"
-        print()
-        print(report)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        target = RESULTS / f"transform-{backend.lower()}-{today}.md"
-        target.write_text(report, encoding="utf-8")
-        print(f"bench: written to {target.relative_to(ROOT)}")
+        publish(f"Transformation benchmark ({backend})", table, notes, f"transform-{backend.lower()}")
         return 0
     finally:
         if args.keep:
