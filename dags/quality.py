@@ -43,7 +43,8 @@ def _run_id(params: dict) -> str:
         "### quality\n"
         "Runs the Great Expectations suites in `expectations/` on the deliveries in force, writes "
         "`marts.fct_registratiekwaliteit` and the failing records (`audit.kwaliteit_bevindingen`), "
-        "builds Data Docs under `<home>/quality/data_docs`, then mails every gemeente with "
+        "builds Data Docs under `<home>/quality/data_docs`, publishes again (so BI sees the counts), "
+        "then mails every gemeente with "
         "something to say (Airflow connection `smtp_default`, addresses from `contacten`). "
         "An undeliverable mail is recorded in `audit.meldingen`; it never fails the run."
     ),
@@ -69,7 +70,16 @@ def quality():
 
         return tasks.scorecard(dict(params or {}), uitslag["run_id"])
 
+    @task(pool=WAREHOUSE_POOL)
+    def publish(uitslag: dict, params=None) -> dict | None:
+        """Publish again, so BI sees this run's marts.fct_registratiekwaliteit (only a finished work area)."""
+        from regie import publish as publication
+
+        p = publication.publish(dict(params or {}), uitslag["run_id"], verplicht=False)
+        return None if p is None else {"doel": p.doel, "tabellen": p.tabellen}
+
     uitslag = controleer()
+    publish(uitslag)
     meld(uitslag) >> scorecard(uitslag)
 
 

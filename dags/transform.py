@@ -1,4 +1,12 @@
-"""Airflow DAG ``transform``: dbt from raw to the marts, every model a task.
+"""Airflow DAG ``transform``: judge the deliveries, dbt from raw to the marts, publish.
+
+    blocking_checks -> dbt (every model a task) -> prepare_publication -> publish -> docs
+
+The steps are regie.transform.flow's: the blocking checks judge the deliveries
+and fix the peildatum (default: the latest delivery date) that every later task
+uses (from its XCom); staging keeps only judged deliveries that were not held
+back; prepare_publication derives publiek and historie; publish switches what
+BI reads at once (regie.publish).
 
 Scheduled on the raw assets (an update of any source triggers it) and
 publishing ``regie://marts``. astronomer-cosmos renders every dbt model and
@@ -19,8 +27,8 @@ Two ways to execute, chosen with ``REGIE_TRANSFORM_MODE`` when the DAG is parsed
 
 The run parameters are those of the ingestion DAGs; at run time every dbt
 call follows them: the profile through ``regie.transform.dbt_env(params)``
-(the static profile reads those variables), the vars through
-``regie.transform.dbt_vars``.
+(the static profile reads those variables); the peildatum is the one the
+blocking checks decided (XCom of ``blocking_checks``).
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from cosmos.constants import (  # noqa: E402
 )
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
-from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, dbt_vars  # noqa: E402
+from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, threshold  # noqa: E402
 from regie.transform.profiles import ENV_KEYS  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -64,7 +72,7 @@ for _bron in SOURCES[1:]:
 
 with DAG(
     dag_id="transform",
-    description="dbt: raw -> staging -> intermediate -> marts -> publiek",
+    description="blocking checks, dbt (raw -> staging -> intermediate -> marts), publiek + historie, publish",
     schedule=schedule,
     start_date=dt.datetime(2024, 1, 1),
     catchup=False,
@@ -73,7 +81,7 @@ with DAG(
     tags=["regie", "dbt"],
     user_defined_macros={
         "regie_dbt_env": lambda params: dbt_env(dict(params or {})),
-        "regie_dbt_vars": lambda params: dbt_vars(_settings(params)),
+        "regie_dbt_threshold": lambda: threshold(),
     },
     doc_md=__doc__,
 ) as dag:
@@ -107,8 +115,9 @@ with DAG(
             "append_env": True,
             "env": {key: "{{ regie_dbt_env(params)['" + key + "'] }}" for key in ENV_KEYS},
             "vars": {
-                "peildatum": "{{ regie_dbt_vars(params)['peildatum'] }}",
-                "threshold": "{{ regie_dbt_vars(params)['threshold'] }}",
+                # the peildatum the blocking checks judged the deliveries for
+                "peildatum": "{{ ti.xcom_pull(task_ids='blocking_checks')['peildatum'] }}",
+                "threshold": "{{ regie_dbt_threshold() }}",
             },
         },
     )
@@ -137,24 +146,33 @@ with DAG(
 
     @task(pool=WAREHOUSE_POOL)
     def blocking_checks(params=None, run_id=None) -> dict:
-        """The blocking quality checks on raw, before the marts are rebuilt.
+        """Peildatum, work area "in aanbouw", and the blocking checks' verdict per delivery.
 
-        Where one fails for a source and gemeente, that gemeente's rows of the
-        marts built from the source are set aside, to be put back afterwards.
+        A delivery with a failing blocking record is held back: staging keeps the
+        latest one before it (audit.kwaliteit_blokkades says which).
         """
-        from regie.quality import publicatie
+        from regie.transform import flow
 
         p = dict(params or {})
-        verdict = publicatie.poort(p, p.get("run_id") or run_id)
-        return publicatie.bewaar_vorige(p, verdict, publicatie.marts_per_bron(PROJECT / COSMOS_MANIFEST))
+        return flow.start(p, p.get("run_id") or run_id)
 
     @task(pool=WAREHOUSE_POOL)
-    def keep_previous_publication(kept: dict, params=None) -> list:
-        """Put the set-aside rows back: a blocked gemeente keeps its previous figures."""
-        from regie.quality import publicatie
+    def prepare_publication(verdict: dict, params=None) -> dict:
+        """publiek (small counts and their complementary cells hidden) and historie, from the marts."""
+        from regie.transform import flow
 
-        return publicatie.herstel(dict(params or {}), kept)
+        return flow.prepare(dict(params or {}), verdict)
 
-    kept = blocking_checks()
-    kept >> dbt
-    dbt >> keep_previous_publication(kept) >> docs()
+    @task(pool=WAREHOUSE_POOL)
+    def publish(params=None, run_id=None) -> dict:
+        """What BI reads switches at once: a new DuckDB file renamed over the old, or a schema swap."""
+        from regie.transform import flow
+
+        p = dict(params or {})
+        return flow.publish_(p, p.get("run_id") or run_id)
+
+    verdict = blocking_checks()
+    verdict >> dbt
+    prepared = prepare_publication(verdict)
+    dbt >> prepared
+    prepared >> publish() >> docs()

@@ -2,13 +2,15 @@
 
 A second open dossier or a second open leerroute counts the person twice in
 every stand at the peildatum, so both block the marts built from the
-delivery until the older one is closed.
+delivery until the older one is closed. A person DUO delivers twice in one
+delivery is resolved by a fixed rule in staging (the last line counts) and
+reported, never blocking: the other records of the delivery are fine.
 """
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column as K
 
-from regie.quality.model import BLOKKEREND, Controle, Verwachting
+from regie.quality.model import BLOKKEREND, WAARSCHUWING, Controle, Verwachting
 
 
 def controles() -> list[Controle]:
@@ -52,6 +54,26 @@ def controles() -> list[Controle]:
                         column="open_route_volgnummer", max_value=1, row_condition=K("datum_eind").is_null()
                     ),
                     "leerroute {leerroute} open sinds {datum_start}, terwijl een eerdere route ook openstaat",
+                ),
+            ),
+        ),
+        Controle(
+            code="duo_persoon_dubbel",
+            naam="DUO: persoon meer dan eens in één levering",
+            uitleg=(
+                "DUO levert voor iedere inburgeringsplichtige één regel. Deze persoon staat er vaker in; "
+                "regie gebruikt de laatste regel van het bestand en laat de eerdere weg. Vraag DUO welke "
+                "gegevens kloppen."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="uniciteit",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "duo",
+                    gxe.ExpectColumnValuesToBeBetween(column="aantal_in_levering", max_value=1),
+                    "persoon staat {aantal_in_levering} keer in de DUO-levering; regie gebruikt de laatste "
+                    "regel ({regelnummer})",
                 ),
             ),
         ),

@@ -110,6 +110,7 @@ class Persoon:
     huisvesting: dt.date | None = D(2023, 2, 15)
     geboortejaar_tvs: int | None = None
     extra_dossier: bool = False  # a second, open dossier for the same person
+    duo_dubbel: bool = False  # DUO delivers the person twice; the earlier line has another route
     bsn: str = ""
     vnummer: str = ""
 
@@ -313,6 +314,9 @@ def personen() -> list[Persoon]:
             routes=[Route("Z-A2", D(2023, 5, 1))],
             duo_route=("Z", "A2"),
         ),
+        # DUO delivers this person twice (the earlier line says Z-route): reported, the last line counts
+        P("F-duo_persoon_dubbel", "GM0629", duo_dubbel=True),
+        P("S-duo_persoon_dubbel", "GM0629"),
         # --- consistentie
         P(
             "F-leerroute_afwijkend_van_duo",
@@ -544,7 +548,15 @@ def write_landing(
             ["klantnummer", "datum", "maatregel", "bedrag", "grond", "verrekend_met_bijstand"],
             fines,
         )
-    duo_lines = [json.dumps(_duo_json(p), ensure_ascii=False) for p in people if p.duo]
+    duo_lines = []
+    for p in people:
+        if not p.duo:
+            continue
+        if p.duo_dubbel:  # an earlier line for the same BSN: staging uses the last one
+            eerder = _duo_json(p)
+            eerder["pip"] = {**(eerder["pip"] or {}), "leerroute": "Z", "niveau": None}
+            duo_lines.append(json.dumps(eerder, ensure_ascii=False))
+        duo_lines.append(json.dumps(_duo_json(p), ensure_ascii=False))
     if afwijzingen:
         duo_lines.insert(1, '{"bsn": "99000')  # a broken line: rejected, counted against DUO
     path = root / "duo" / ld / "personen.jsonl"

@@ -1,128 +1,241 @@
-"""A failing blocking check keeps the previous publication, per source and gemeente, and says so.
+"""Blocking inside the data flow: a failing blocking check holds a delivery back for the gemeente
+of the failing records, staging keeps the delivery before it, and nothing is put back afterwards.
 
-The transform flow calls three functions around its dbt build (see
-regie.quality.publicatie); here the "dbt build" is a plain `create or replace
-table`, which is what dbt does to a table model.
+The scenario of quality_support (every kind of failing record, one delivery on 25 February 2025)
+gets an earlier, clean delivery on 31 January 2025 from every uitvoerder and from DUO. One
+transform run (regie.transform.build: the gate, dbt, publiek and historie, the publication) is
+shared by the tests of this module.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
 
-from regie.quality import publicatie, scorecard_text, tasks
+from regie import transform
+from regie.config import Settings
+from regie.quality import poort, scorecard_text, tasks
 from regie.warehouse import connect
 
 from conftest import TEST_KEY
-from quality_support import PEILDATUM, UITVOERDER, ingest, scenario
+from quality_support import (
+    ADRES,
+    PEILDATUM,
+    D,
+    Postbus,
+    free_port,
+    identify,
+    ingest,
+    personen,
+    scenario,
+    write_landing,
+)
 
-GEMEENTEN = sorted(UITVOERDER)
+EERDER = D(2025, 1, 31)
+NU = D(2025, 2, 25)
+
+#: (levering, gemeente held back) -> the failing checks
 VERWACHT = {
-    ("duo", "GM0579"): ("duo_combinatie_ongeldig",),
-    ("gemeente", "GM0546"): ("meerdere_open_dossiers", "pip_voor_brp"),
-    ("gemeente", "GM0626"): ("datum_in_toekomst",),
-    ("gemeente", "GM1916"): ("datum_in_toekomst", "meerdere_open_leerroutes", "uren_buiten_bereik"),
+    ("duo/2025-02-25", "GM0579"): "duo_combinatie_ongeldig",
+    ("gemeente/GM0546/2025-02-25", "GM0546"): "meerdere_open_dossiers, pip_voor_brp",
+    ("gemeente/GM1916/2025-02-25", "GM0626"): "datum_in_toekomst",
+    (
+        "gemeente/GM1916/2025-02-25",
+        "GM1916",
+    ): "datum_in_toekomst, meerdere_open_leerroutes, uren_buiten_bereik",
 }
-MARTS = {"gemeente": ["marts.fct_a", "publiek.fct_a"], "duo": ["marts.fct_b"], "coa_tvs": ["marts.fct_c"]}
+
+
+def _landing(root):
+    scenario(root)
+    clean = identify([p for p in personen() if p.klantnummer.startswith("OK-")])
+    write_landing(root, clean, levering=EERDER, tvs=False, afwijzingen=False)
 
 
 @pytest.fixture(scope="module")
-def geladen(tmp_path_factory):
+def gebouwd(tmp_path_factory):
+    """The scenario with its earlier delivery, ingested and built once."""
     root = tmp_path_factory.mktemp("blokkade")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
-        scenario(root / "landing")
+        _landing(root / "landing")
         ingest(root / "landing", root / "home", root / "wh.duckdb")
-    return root
-
-
-@pytest.fixture
-def params(geladen, tmp_path):
-    shutil.copy(geladen / "wh.duckdb", tmp_path / "wh.duckdb")
-    return {
-        "warehouse": str(tmp_path / "wh.duckdb"),
-        "home": str(tmp_path / "home"),
-        "peildatum": PEILDATUM,
-        "run_id": "r1",
-    }
-
-
-def _publish(warehouse: str, waarde: str) -> None:
-    """What a dbt build does to table models: replace them whole."""
-    with connect(warehouse) as wh:
-        for table, col in (
-            ("marts.fct_a", "woongemeente"),
-            ("publiek.fct_a", "woongemeente"),
-            ("marts.fct_b", "gemeentecode"),
-            ("marts.fct_c", "gemeentecode"),
-        ):
-            wh.execute(f"create schema if not exists {table.split('.')[0]}")
-            values = ", ".join(f"('{g}', '{waarde}', {i})" for i, g in enumerate(GEMEENTEN))
-            wh.execute(
-                f"create or replace table {table} as select * from (values {values}) t({col}, waarde, n)"
-            )
-
-
-def _waarden(warehouse: str, table: str) -> dict[str, str]:
-    with connect(warehouse, read_only=True) as wh:
-        return dict(wh.query(f"select * exclude (n) from {table}"))
-
-
-def test_the_gate_names_each_blocked_source_and_gemeente(params):
-    verdict = publicatie.poort(params)
-    got = {(b["bron"], b["gemeentecode"]): tuple(b["controles"]) for b in verdict["blokkades"]}
-    assert got == VERWACHT
-    # a gemeente with warnings only (Wassenaar) is not blocked
-    assert not any(g == "GM0629" for _, g in got)
-    with connect(params["warehouse"], read_only=True) as wh:
-        rows = wh.query(
-            "select bron, gemeentecode, besluit from audit.kwaliteit_blokkades where run_id = 'r1'"
+        shutil.copy(root / "wh.duckdb", root / "ingested.duckdb")
+        settings = Settings.resolve(
+            {"home": str(root / "home"), "warehouse": str(root / "wh.duckdb"), "run_id": "r1"}
         )
-    assert {(b, g) for b, g, _ in rows} == set(VERWACHT) and {r[2] for r in rows} == {"vastgesteld"}
+        result = transform.build(settings, docs=False)
+    assert result.ok, result.summary() + result.output[-3000:]
+    return root, settings, result
 
 
-def test_blocked_gemeenten_keep_the_previous_publication(params):
-    wh = params["warehouse"]
-    _publish(wh, "vorige")
-    verdict = publicatie.poort(params)
-    kept = publicatie.bewaar_vorige(params, verdict, MARTS)
-    _publish(wh, "nieuw")
-    decisions = publicatie.herstel(params, kept)
-
-    blocked_gemeente = {"GM1916", "GM0626", "GM0546"}
-    for table in ("marts.fct_a", "publiek.fct_a"):
-        assert _waarden(wh, table) == {g: "vorige" if g in blocked_gemeente else "nieuw" for g in GEMEENTEN}
-    assert _waarden(wh, "marts.fct_b") == {g: "vorige" if g == "GM0579" else "nieuw" for g in GEMEENTEN}
-    assert set(_waarden(wh, "marts.fct_c").values()) == {"nieuw"}  # nothing blocked in coa_tvs
-    assert {d["besluit"] for d in decisions} == {"vorige publicatie behouden"}
-    gm = next(d for d in decisions if d["gemeentecode"] == "GM1916")
-    assert gm["tabellen"] == ["marts.fct_a", "publiek.fct_a"]
-    with connect(wh, read_only=True) as con:
-        assert con.query(
-            "select count(*) from information_schema.tables where table_schema = 'kwaliteit_bewaard'"
-        ) == [(0,)]
-
-    # ... and says so: in the scorecard and in the mail
-    tasks.controleer(params)
-    text = scorecard_text(wh, "r1")
-    lv = text.split("GM1916 Leidschendam-Voorburg")[1].split("\n  GM")[0]
-    assert "! bron gemeente: vorige publicatie behouden" in lv
-    oeg = text.split("GM0579 Oegstgeest")[1].split("\n  GM")[0]
-    assert "! bron duo: vorige publicatie behouden" in oeg
-    assert "! bron" not in text.split("GM0629 Wassenaar")[1].split("\n  GM")[0]
+def _params(root, tmp_path, name="wh.duckdb"):
+    shutil.copy(root / name, tmp_path / "wh.duckdb")
+    return {"warehouse": str(tmp_path / "wh.duckdb"), "home": str(tmp_path / "home"), "peildatum": PEILDATUM}
 
 
-def test_the_mail_says_which_figures_were_not_updated(params, tmp_path, monkeypatch):
+def test_the_gate_holds_back_each_failing_delivery_for_the_gemeente_of_its_records(gebouwd):
+    _, settings, result = gebouwd
+    assert result.peildatum == PEILDATUM  # the latest delivery date: nothing was given
+    got = {(b["levering"], b["gemeentecode"]): ", ".join(b["controles"]) for b in result.blokkades}
+    assert got == VERWACHT
+    with connect(settings.warehouse, read_only=True) as wh:
+        rows = wh.query(
+            "select levering, gemeentecode, cast(in_kracht_leverdatum as varchar), besluit "
+            "from audit.kwaliteit_blokkades where peildatum = ? order by levering, gemeentecode",
+            (NU,),
+        )
+    assert [(lev, g) for lev, g, _, _ in rows] == sorted(VERWACHT)
+    besluit = {(lev, g): (in_kracht, b) for lev, g, in_kracht, b in rows}
+    # the earlier, clean delivery stays in force
+    assert besluit[("gemeente/GM1916/2025-02-25", "GM0626")] == (
+        "2025-01-31",
+        "levering van 25-02-2025 tegengehouden; de levering van 31-01-2025 blijft gelden",
+    )
+    assert besluit[("duo/2025-02-25", "GM0579")][0] == "2025-01-31"
+    # Wassenaar is executed by Leidschendam-Voorburg, whose delivery is held back for LV and
+    # Voorschoten only; Oegstgeest's records in Leiden's delivery are fine
+    assert not any(g == "GM0629" for _, g in VERWACHT)
+
+
+def test_staging_keeps_the_delivery_in_force_per_gemeente(gebouwd):
+    _, settings, _ = gebouwd
+    with connect(settings.warehouse, read_only=True) as wh:
+        dossiers = dict(
+            wh.query(
+                "select woongemeente, string_agg(distinct cast(leverdatum as varchar), ',') "
+                "from staging.stg_gemeente__dossiers group by woongemeente"
+            )
+        )
+        duo = dict(
+            wh.query(
+                "select gemeentecode, string_agg(distinct cast(leverdatum as varchar), ',') "
+                "from staging.stg_duo__personen group by gemeentecode"
+            )
+        )
+        # a klant's routes follow its dossier: LV's klanten from LV's January delivery
+        routes = dict(
+            wh.query(
+                "select uitvoerder, string_agg(distinct cast(leverdatum as varchar), ',' order by "
+                "cast(leverdatum as varchar)) from staging.stg_gemeente__leerroutes group by uitvoerder"
+            )
+        )
+    assert dossiers == {
+        "GM1916": "2025-01-31",  # held back
+        "GM0626": "2025-01-31",  # held back
+        "GM0629": "2025-02-25",  # same uitvoerder, not held back
+        "GM0546": "2025-01-31",  # held back
+        "GM0579": "2025-02-25",  # Leiden executes for Oegstgeest: its records were fine
+    }
+    assert duo == {g: "2025-01-31" if g == "GM0579" else "2025-02-25" for g in dossiers}
+    assert routes == {"GM1916": "2025-01-31,2025-02-25", "GM0546": "2025-01-31,2025-02-25"}
+
+
+def test_a_blocked_gemeente_has_the_same_rows_in_marts_publiek_and_historie(gebouwd):
+    from regie.publish import doel, meta
+
+    _, settings, _ = gebouwd
+    import duckdb
+
+    con = duckdb.connect(str(doel(settings.warehouse)), read_only=True)
+    try:
+        for table, spec in meta.specs().items():
+            if not spec.historie:
+                continue
+            g = spec.gemeente_kolom
+            keys = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' "
+                    "and table_name = ? and column_name <> 'peildatum' order by ordinal_position",
+                    (table,),
+                ).fetchall()
+                if c not in spec.tellingen and c not in spec.afgeleid
+            ]
+            cols = ", ".join(keys)
+            for gemeente in ("GM1916", "GM0626", "GM0579"):
+                marts = con.execute(
+                    f"select {cols} from marts.{table} where {g} = ? order by all", (gemeente,)
+                ).fetchall()
+                publiek = con.execute(
+                    f"select {cols} from publiek.{table} where {g} = ? order by all", (gemeente,)
+                ).fetchall()
+                historie = con.execute(
+                    f"select {cols} from historie.{table} where {g} = ? and peildatum = ? order by all",
+                    (gemeente, NU),
+                ).fetchall()
+                assert marts == publiek == historie, (table, gemeente)
+        # and the figures are those of the delivery in force: LV's two clean klanten of January
+        assert con.execute(
+            "select sum(aantal) from marts.fct_inburgeraars_instroom where woongemeente = 'GM1916'"
+        ).fetchone() == (2,)
+    finally:
+        con.close()
+
+
+def test_the_verdict_is_a_function_of_the_data(gebouwd, tmp_path):
+    """Judged again (another run, as a rerun or a second run at the same time would): the same verdict."""
+    root, _, _ = gebouwd
+    params = _params(root, tmp_path)
+    cols = "peildatum, bron, uitvoerder, leverdatum, levering, gemeentecode, controles, afgekeurd, in_kracht_leverdatum, besluit"
+    poort.beoordeel({**params, "run_id": "a"})
+    with connect(params["warehouse"], read_only=True) as wh:
+        first = wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all")
+        judged = wh.query("select peildatum, path, versie from audit.kwaliteit_beoordelingen order by all")
+    poort.beoordeel({**params, "run_id": "b"})
+    with connect(params["warehouse"], read_only=True) as wh:
+        assert wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all") == first
+        assert (
+            wh.query("select peildatum, path, versie from audit.kwaliteit_beoordelingen order by all")
+            == judged
+        )
+        # the verdict for a peildatum replaces the previous one; it does not pile up
+        assert wh.query("select count(distinct run_id) from audit.kwaliteit_blokkades") == [(1,)]
+    with connect(str(root / "wh.duckdb"), read_only=True) as wh:
+        assert wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all") == first
+
+
+def test_a_delivery_arriving_after_the_gate_waits_for_the_next_run(gebouwd, tmp_path, monkeypatch):
+    """Staging only uses what the checks judged: a delivery loaded between the gate and dbt is not used."""
+    root, _, _ = gebouwd
+    params = {**_params(root, tmp_path, "ingested.duckdb"), "peildatum": "2025-02-26"}
+    poort.beoordeel(params)  # the gate judges what is there on 26 February ...
+    monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
+    late = tmp_path / "late"
+    write_landing(
+        late, identify([p for p in personen() if p.gemeente == "GM0629"]), levering=D(2025, 2, 26), tvs=False
+    )
+    ingest(late, tmp_path / "home2", tmp_path / "wh.duckdb", run_id="laat")  # ... then this arrives
+    result = transform.dbt_build(Settings.resolve(params), docs=False)
+    assert result.ok, result.summary()
+    with connect(params["warehouse"], read_only=True) as wh:
+        gekozen = dict(
+            wh.query(
+                "select cast(leverdatum as varchar), count(*) from staging.stg_audit__bestanden "
+                "where gekozen group by 1"
+            )
+        )
+    assert "2025-02-26" not in gekozen and gekozen["2025-02-25"] > 0
+
+
+def test_scorecard_and_mail_say_which_delivery_is_held_back(gebouwd, tmp_path, monkeypatch):
     from aiosmtpd.controller import Controller
 
-    from quality_support import ADRES, Postbus, free_port
-
-    _publish(params["warehouse"], "vorige")
-    kept = publicatie.bewaar_vorige(params, publicatie.poort(params), MARTS)
-    _publish(params["warehouse"], "nieuw")
-    publicatie.herstel(params, kept)
+    root, _, _ = gebouwd
+    params = {**_params(root, tmp_path), "run_id": "r1"}
     tasks.controleer(params)
+    text = scorecard_text(params["warehouse"], "r1")
+    lv = text.split("GM1916 Leidschendam-Voorburg")[1].split("\n  GM")[0]
+    assert (
+        "! bron gemeente: levering van 25-02-2025 tegengehouden; de levering van 31-01-2025 blijft gelden"
+        in lv
+    )
+    oeg = text.split("GM0579 Oegstgeest")[1].split("\n  GM")[0]
+    assert "! bron duo: levering van 25-02-2025 tegengehouden" in oeg
+    assert "! bron" not in text.split("GM0629 Wassenaar")[1].split("\n  GM")[0]
+
     box, port = Postbus(), free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
@@ -133,110 +246,65 @@ def test_the_mail_says_which_figures_were_not_updated(params, tmp_path, monkeypa
         tasks.meld({**params, "contacten": str(book)}, "r1")
     finally:
         controller.stop()
-    (lv,) = box.voor(ADRES["GM1916"])
-    assert "NIET BIJGEWERKT" in lv.tekst
-    assert "Leidschendam-Voorburg, bron gemeente: vorige publicatie behouden" in lv.tekst
-    assert "Voorschoten, bron gemeente: vorige publicatie behouden" in lv.tekst
+    (lv_mail,) = box.voor(ADRES["GM1916"])
+    assert "NIET BIJGEWERKT" in lv_mail.tekst
+    assert (
+        "Voorschoten, bron gemeente: levering van 25-02-2025 tegengehouden; de levering van 31-01-2025 "
+        "blijft gelden (levering gemeente/GM1916/2025-02-25; blokkerende controle: datum_in_toekomst)."
+    ) in lv_mail.tekst
     (w,) = box.voor(ADRES["GM0629"])
     assert "NIET BIJGEWERKT" not in w.tekst
 
 
-def test_a_separately_scheduled_quality_run_finds_the_transform_decisions(params):
-    """Scheduled apart, the transform and quality DAG runs have different run ids."""
-    _publish(params["warehouse"], "vorige")
-    transform = {**params, "run_id": "transform-run"}
-    kept = publicatie.bewaar_vorige(transform, publicatie.poort(transform), MARTS)
-    _publish(params["warehouse"], "nieuw")
-    publicatie.herstel(transform, kept)
-    tasks.controleer({**params, "run_id": "quality-run"})
-    text = scorecard_text(params["warehouse"], "quality-run")
-    assert "! bron duo: vorige publicatie behouden" in text.split("GM0579 Oegstgeest")[1]
+def test_a_person_duo_delivers_twice_is_taken_from_the_last_line_and_reported(gebouwd, tmp_path):
+    root, settings, _ = gebouwd
+    with connect(settings.warehouse, read_only=True) as wh:
+        rows = wh.query(
+            "select p.pip_leerroute, p.aantal_in_levering from staging.stg_duo__personen p "
+            "join staging.stg_gemeente__dossiers d on d.persoon_id = p.persoon_id "
+            "where d.klantnummer = 'F-duo_persoon_dubbel'"
+        )
+    assert rows == [("B1", 2)]  # the earlier line said Z-route; the last line counts
+    params = {**_params(root, tmp_path), "run_id": "d"}
+    tasks.controleer(params)
+    with connect(params["warehouse"], read_only=True) as wh:
+        found = wh.query(
+            "select gemeentecode, klantnummer, ernst from audit.kwaliteit_bevindingen "
+            "where run_id = 'd' and controle = 'duo_persoon_dubbel'"
+        )
+    assert found == [("GM0629", "F-duo_persoon_dubbel", "waarschuwing")]
 
 
-@pytest.mark.parametrize(
-    ("zonder_vorige", "besluit", "rijen"),
-    [
-        ("inhouden", "niet gepubliceerd: er is nog geen eerdere publicatie", 2),
-        ("publiceren", "gepubliceerd: er is nog geen eerdere publicatie", 5),
-    ],
-)
-def test_first_publication_with_a_blocking_finding(params, zonder_vorige, besluit, rijen):
-    wh = params["warehouse"]
-    kept = publicatie.bewaar_vorige(params, publicatie.poort(params), MARTS)  # nothing published yet
-    _publish(wh, "nieuw")
-    decisions = publicatie.herstel(params, kept, zonder_vorige=zonder_vorige)
-    assert len(_waarden(wh, "marts.fct_a")) == rijen
-    assert {d["besluit"] for d in decisions} == {besluit}
+def test_no_verdict_for_a_peildatum_means_no_delivery_is_in_force(gebouwd, tmp_path):
+    """dbt on its own, for a peildatum the checks never judged, builds nothing from unjudged data."""
+    root, _, _ = gebouwd
+    params = _params(root, tmp_path, "ingested.duckdb")
+    settings = Settings.resolve(params)
+    result = transform.dbt_build(dataclasses.replace(settings, peildatum="2025-02-10"), docs=False)
+    assert result.ok, result.summary()
+    with connect(params["warehouse"], read_only=True) as wh:
+        assert wh.query("select count(*) from staging.stg_audit__bestanden where gekozen") == [(0,)]
+        assert wh.query("select count(*) from marts.fct_inburgeraars_instroom") == [(0,)]
 
 
-def test_marts_per_source_from_the_dbt_manifest():
-    manifest = {
-        "sources": {
-            "source.regie.raw.gemeente__dossiers": {
-                "resource_type": "source",
-                "source_name": "raw",
-                "name": "gemeente__dossiers",
-            },
-            "source.regie.raw.duo__personen": {
-                "resource_type": "source",
-                "source_name": "raw",
-                "name": "duo__personen",
-            },
-            "source.regie.audit.bestanden": {
-                "resource_type": "source",
-                "source_name": "audit",
-                "name": "bestanden",
-            },
-        },
-        "nodes": {
-            "model.regie.stg_gemeente__dossiers": {
-                "resource_type": "model",
-                "schema": "staging",
-                "name": "stg_gemeente__dossiers",
-            },
-            "model.regie.stg_duo__personen": {
-                "resource_type": "model",
-                "schema": "staging",
-                "name": "stg_duo__personen",
-            },
-            "model.regie.int_personen": {
-                "resource_type": "model",
-                "schema": "intermediate",
-                "name": "int_personen",
-            },
-            "model.regie.fct_pip_tijdigheid": {
-                "resource_type": "model",
-                "schema": "marts",
-                "name": "fct_pip_tijdigheid",
-            },
-            "model.regie.fct_ondertussengroep": {
-                "resource_type": "model",
-                "schema": "marts",
-                "name": "fct_ondertussengroep",
-            },
-            "model.regie.publiek_fct_pip_tijdigheid": {
-                "resource_type": "model",
-                "schema": "publiek",
-                "name": "publiek_fct_pip_tijdigheid",
-                "alias": "fct_pip_tijdigheid",
-            },
-        },
-        "parent_map": {
-            "model.regie.stg_gemeente__dossiers": [
-                "source.regie.raw.gemeente__dossiers",
-                "source.regie.audit.bestanden",
-            ],
-            "model.regie.stg_duo__personen": ["source.regie.raw.duo__personen"],
-            "model.regie.int_personen": [
-                "model.regie.stg_gemeente__dossiers",
-                "model.regie.stg_duo__personen",
-            ],
-            "model.regie.fct_pip_tijdigheid": ["model.regie.int_personen"],
-            "model.regie.fct_ondertussengroep": ["model.regie.stg_duo__personen"],
-            "model.regie.publiek_fct_pip_tijdigheid": ["model.regie.fct_pip_tijdigheid"],
-        },
-    }
-    assert publicatie.marts_per_bron(manifest) == {
-        "duo": ["marts.fct_ondertussengroep", "marts.fct_pip_tijdigheid", "publiek.fct_pip_tijdigheid"],
-        "gemeente": ["marts.fct_pip_tijdigheid", "publiek.fct_pip_tijdigheid"],
-    }
+def test_peildatum_defaults_to_the_latest_delivery_and_refuses_one_before_the_first(gebouwd, tmp_path):
+    from regie import peildatum
+
+    root, _, _ = gebouwd
+    params = _params(root, tmp_path, "ingested.duckdb")
+    with connect(params["warehouse"], read_only=True) as wh:
+        assert peildatum.voor_warehouse(wh, None) == peildatum.Peildatum("2025-02-25", "laatste levering")
+        first, _ = peildatum.leverdata(wh)
+        with pytest.raises(peildatum.PeildatumFout) as exc:
+            peildatum.voor_warehouse(wh, "2020-01-01")
+    assert str(exc.value).startswith(
+        f"peildatum 2020-01-01 is before the first delivery ({first.isoformat()})"
+    )
+    settings = Settings.resolve({**params, "peildatum": "2020-01-01"})
+    with pytest.raises(peildatum.PeildatumFout):
+        transform.build(settings, docs=False)
+    with connect(params["warehouse"], read_only=True) as wh:  # nothing changed
+        assert wh.query(
+            "select count(*) from information_schema.tables where table_schema in ('staging', 'marts') "
+            "or table_name in ('werkstand', 'kwaliteit_blokkades')"
+        ) == [(0,)]

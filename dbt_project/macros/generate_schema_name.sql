@@ -1,29 +1,20 @@
 {#
-  Schemas are exactly the names the project gives (staging, intermediate, marts,
-  publiek), never prefixed with the target schema: BI tools and the quality checks
-  address `marts.fct_...` on every warehouse.
+  Schemas are exactly the names the project gives (staging, intermediate, marts),
+  never prefixed with the target schema: the quality checks and regie's publish
+  step address `marts.fct_...` on every warehouse.
+
+  On PostgreSQL the marts are built in `marts__werk`: BI reads schema `marts`,
+  which regie's publish step (regie.publish) replaces in one transaction with a
+  copy of the finished work, so a reader never sees a half-built set. In a DuckDB
+  work file the marts keep their own name; the publication is a second file.
+  (regie.warehouse.work_schema says the same in Python.)
 #}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema | trim }}
+    {%- elif target.type == 'postgres' and (custom_schema_name | trim) in ('marts', 'publiek', 'historie') -%}
+        {{ custom_schema_name | trim }}__werk
     {%- else -%}
         {{ custom_schema_name | trim }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#
-  The publiek copies are models named publiek_<mart> (dbt model names are unique
-  in a project); in the warehouse they carry the mart's own name in schema
-  publiek, so publiek.fct_leerroute_stand mirrors marts.fct_leerroute_stand.
-#}
-{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
-    {%- if custom_alias_name -%}
-        {{ custom_alias_name | trim }}
-    {%- elif node.resource_type == 'model' and node.name.startswith('publiek_') -%}
-        {{ node.name[8:] }}
-    {%- elif node.version -%}
-        {{ return(node.name ~ "_v" ~ (node.version | replace(".", "_"))) }}
-    {%- else -%}
-        {{ node.name }}
     {%- endif -%}
 {%- endmacro %}

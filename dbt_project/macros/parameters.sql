@@ -1,10 +1,11 @@
 {#
-  The two run parameters, read once here so every model means the same by them.
+  The run's peildatum, read once here so every model means the same by it.
 
-  peildatum_text(): the peildatum as jjjj-mm-dd; var `peildatum`, default today.
+  peildatum_text(): the peildatum as jjjj-mm-dd; var `peildatum` (regie passes the
+                    latest delivery date unless told otherwise), else today.
   peildatum():      the same as a SQL date literal.
-  threshold():      var `threshold` (default 5): published counts 0 < n < threshold
-                    are suppressed in schema publiek.
+
+  (The suppression threshold, var `threshold`, is applied by regie.publish.)
 #}
 {% macro peildatum_text() -%}
     {%- set value = var('peildatum', none) -%}
@@ -19,12 +20,4 @@
 
 {% macro peildatum() -%}
     cast('{{ peildatum_text() }}' as date)
-{%- endmacro %}
-
-{% macro threshold() -%}
-    {%- set value = var('threshold', 5) | int -%}
-    {%- if value < 1 -%}
-        {{ exceptions.raise_compiler_error("var threshold must be at least 1, got " ~ value) }}
-    {%- endif -%}
-    {{- return(value) -}}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-"""``regie``: generate sample data, run the pipeline, or do both as a demo.
+"""``regie``: generate sample data, run the pipeline, do both as a demo, give access, export.
 
 Thin over the package: every command calls the same functions the DAGs and
 the tests call.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import pseudonym
 from .config import Settings
-from .warehouse import describe
+from .warehouse import describe, is_postgres
 
 DEMO_MARKER = ".regie-demo"
 
@@ -48,13 +48,38 @@ def _check_key() -> bool:
     return True
 
 
+def _check_peildatum(settings: Settings) -> bool:
+    """Refuse a peildatum before the first delivery (in the warehouse or about to be loaded)."""
+    if not settings.peildatum:
+        return True
+    from . import peildatum
+    from .ingest.landing import classify, list_files
+    from .sources.catalog import FAMILIES
+    from .warehouse import connect
+
+    landing = [
+        classify(rel).leverdatum for family in FAMILIES for rel in list_files(settings.landing, family)
+    ]
+    first, last = None, None
+    if is_postgres(settings.warehouse) or Path(settings.warehouse).exists():
+        with connect(settings.warehouse, read_only=not is_postgres(settings.warehouse)) as wh:
+            first, last = peildatum.leverdata(wh)
+    dates = [d for d in (first, last, *landing) if d is not None]
+    try:
+        peildatum.bepaal(settings.peildatum, min(dates) if dates else None, max(dates) if dates else None)
+    except peildatum.PeildatumFout as exc:
+        print(f"regie: {exc} Nothing was changed.", file=sys.stderr)
+        return False
+    return True
+
+
 def _run(settings: Settings, until: str = "quality") -> int:
     from .runner import STEPS, format_report, run_dags
 
     if not settings.landing.is_dir():
         print(f"regie: the landing zone {settings.landing} does not exist", file=sys.stderr)
         return 2
-    if not _check_key():
+    if not _check_key() or not _check_peildatum(settings):
         return 2
     report = run_dags(settings, STEPS[until])
     print(format_report(report))
@@ -63,7 +88,22 @@ def _run(settings: Settings, until: str = "quality") -> int:
 
         print()
         print(scorecard_text(settings.warehouse, report.run_id))
+    if until != "ingest":
+        _print_publication(settings)
     return 0 if report.ok else 1
+
+
+def _print_publication(settings: Settings) -> None:
+    """The place BI tools open, on a line of its own that starts with ``warehouse:``."""
+    from . import publish
+
+    peil, when = publish.laatste(settings.warehouse)
+    print()
+    if peil:
+        print(f"peildatum: {peil} (published {when})")
+    else:
+        print("peildatum: nothing published yet (see the DAG results above)")
+    print(f"warehouse: {publish.beschrijf(settings.warehouse)}")
 
 
 def _contacts(path: str | None) -> None:
@@ -115,9 +155,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from .transform.headlines import headlines
 
         print("\n" + headlines(settings))
+    from . import publish
+
     print(
         "\nWhere things are:\n"
-        f"  warehouse:   {describe(settings.warehouse)}  (BI tools: open it read-only)\n"
+        f"warehouse: {publish.beschrijf(settings.warehouse)}  (for BI tools: marts, publiek, historie)\n"
+        f"  work:        {describe(settings.warehouse)}  (regie's own; BI tools do not open it)\n"
         f"  landing:     {landing}\n"
         f"  archive:     {home / 'archive'}\n"
         f"  quarantine:  {home / 'quarantine'}\n"
@@ -127,6 +170,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  key:         {os.environ.get(pseudonym.ENV_KEY_FILE, '(from the environment)')}"
     )
     return code
+
+
+def cmd_toegang(args: argparse.Namespace) -> int:
+    from .publish import toegang
+
+    if not is_postgres(args.warehouse or ""):
+        print(
+            "regie toegang: --warehouse must be a postgresql:// URL (a DuckDB file has no roles; "
+            "use regie export for a gemeente without a PostgreSQL server)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        print(toegang.registreer(args.warehouse, args.gebruiker, args.gemeente, args.publiek))
+    except toegang.ToegangFout as exc:
+        print(f"regie toegang: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .publish import export
+
+    settings = Settings.resolve({"warehouse": args.warehouse, "home": args.home})
+    try:
+        uitkomst = export.exporteer(
+            settings.warehouse, args.gemeente, Path(args.out), Path(args.parquet) if args.parquet else None
+        )
+    except export.ExportFout as exc:
+        print(f"regie export: {exc}", file=sys.stderr)
+        return 2
+    print(uitkomst.samenvatting())
+    return 0
 
 
 def cmd_key(args: argparse.Namespace) -> int:
@@ -155,7 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--warehouse", help="DuckDB file or postgresql:// URL (default: <home>/warehouse/regie.duckdb)"
     )
-    r.add_argument("--peildatum", type=_date, help="jjjj-mm-dd (default: today)")
+    r.add_argument(
+        "--peildatum",
+        type=_date,
+        help="jjjj-mm-dd (default: the latest delivery date; one before the first delivery is refused)",
+    )
     r.add_argument(
         "--home", help="archive, quarantine, logs, Airflow metadata (default: REGIE_HOME or ./data)"
     )
@@ -179,6 +259,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--until", choices=("ingest", "transform", "quality"), default="quality", help="stop after this step"
     )
     d.set_defaults(func=cmd_demo)
+
+    t = sub.add_parser("toegang", help="PostgreSQL: a login role that reads one gemeente's rows, or publiek")
+    t.add_argument("--warehouse", required=True, help="postgresql:// URL of the warehouse")
+    t.add_argument("--gebruiker", required=True, help="the role's name (created when it does not exist)")
+    who = t.add_mutually_exclusive_group(required=True)
+    who.add_argument("--gemeente", help="GMxxxx: its own rows of marts and historie (RLS)")
+    who.add_argument("--publiek", action="store_true", help="schema publiek only")
+    t.set_defaults(func=cmd_toegang)
+
+    e = sub.add_parser("export", help="a DuckDB file (and Parquet) with only what one gemeente may read")
+    e.add_argument("--gemeente", required=True, help="GMxxxx")
+    e.add_argument("--out", required=True, help="DuckDB file to write")
+    e.add_argument("--parquet", help="also write one Parquet file per table into this folder")
+    e.add_argument(
+        "--warehouse", help="the warehouse (default: REGIE_WAREHOUSE or <home>/warehouse/regie.duckdb)"
+    )
+    e.add_argument("--home", help="regie home (default: REGIE_HOME or ./data)")
+    e.set_defaults(func=cmd_export)
 
     k = sub.add_parser("key", help="create a new pseudonymisation key file")
     k.add_argument("--out", required=True)

@@ -1,9 +1,18 @@
--- The ledger's loaded files, each in its highest loaded version, with the flag
--- `gekozen` on the delivery that counts at the peildatum: per source file type
--- (and per delivering gemeente for municipal files) the latest delivery on or
--- before the peildatum. Every staging model keeps the raw rows of those files only.
+-- The ledger's loaded files, each in its highest loaded version, and which of them
+-- counts at the peildatum (`gekozen`): per file type (and per delivering gemeente for
+-- municipal files) the latest delivery on or before the peildatum that the blocking
+-- checks judged for this peildatum (audit.kwaliteit_beoordelingen, written by
+-- regie.quality.poort before every build). A delivery they held back for a gemeente
+-- stays gekozen for the other gemeenten; stg_audit__vervangingen says what counts for
+-- the gemeente held back. Every staging model keeps the raw rows of these files only.
 with bestanden as (
     select * from {{ source('audit', 'bestanden') }}
+),
+
+beoordeeld as (
+    select distinct path, versie
+    from {{ source('audit', 'kwaliteit_beoordelingen') }}
+    where peildatum = {{ peildatum() }}
 ),
 
 geladen as (
@@ -25,18 +34,28 @@ hoogste_versie as (
     select * from geladen where versie_rang = 1
 ),
 
-gerangschikt as (
+beoordeling as (
     select
         hoogste_versie.*,
+        beoordeeld.path is not null as beoordeeld,
+        hoogste_versie.leverdatum <= {{ peildatum() }} and beoordeeld.path is not null as kandidaat
+    from hoogste_versie
+    left join beoordeeld
+        on hoogste_versie.path = beoordeeld.path
+        and hoogste_versie.versie = beoordeeld.versie
+),
+
+gerangschikt as (
+    select
+        beoordeling.*,
         case
-            when leverdatum <= {{ peildatum() }}
+            when kandidaat
                 then row_number() over (
-                    partition by bron, entiteit, coalesce(uitvoerder, ''),
-                        case when leverdatum <= {{ peildatum() }} then 1 else 0 end
+                    partition by bron, entiteit, coalesce(uitvoerder, ''), kandidaat
                     order by leverdatum desc
                 )
         end as levering_rang
-    from hoogste_versie
+    from beoordeling
 ),
 
 final as (
@@ -49,6 +68,8 @@ final as (
         leverdatum,
         rijen_geladen,
         geladen_op,
+        beoordeeld,
+        kandidaat,
         coalesce(levering_rang = 1, false) as gekozen,
         {{ peildatum() }} as peildatum
     from gerangschikt

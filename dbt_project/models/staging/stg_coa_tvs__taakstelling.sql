@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('coa_tvs__taakstelling') }}
+    {{ rijen_in_kracht('coa_tvs__taakstelling', 'gemeentecode') }}
 ),
 
 gesplitst as (

@@ -1,5 +1,11 @@
+-- Only the lines of the person rows in force (stg_duo__personen): the same delivery, the same line.
 with gekozen as (
-    {{ rijen_van_gekozen_levering('duo__leerbaarheidstoetsen') }}
+    select rij.*
+    from {{ source('raw', 'duo__leerbaarheidstoetsen') }} as rij
+    inner join {{ ref('stg_duo__personen') }} as persoon
+        on rij._bestand = persoon.bestand
+        and rij._versie = persoon.versie
+        and rij._regelnummer = persoon.regelnummer
 ),
 
 final as (

@@ -1,5 +1,28 @@
-with gekozen as (
-    {{ rijen_van_gekozen_levering('duo__personen') }}
+-- DUO's view of each inburgeringsplichtige: the rows of the DUO delivery in force for
+-- the person's gemeente, one row per person. A person DUO delivers more than once
+-- (two lines with the same BSN, or in two deliveries when one gemeente keeps an older
+-- delivery) is taken from the newest delivery, and within it from the last line of
+-- the file; `aantal_in_levering` says how many lines that delivery had for the person
+-- (the quality check duo_persoon_dubbel reports more than one).
+with in_kracht as (
+    {{ rijen_in_kracht('duo__personen', 'gemeentecode') }}
+),
+
+gerangschikt as (
+    select
+        in_kracht.*,
+        row_number() over (
+            partition by coalesce(persoon_id, _bestand || ':' || cast(_regelnummer as varchar))
+            order by _leverdatum desc, _regelnummer desc
+        ) as persoon_rang,
+        count(*) over (
+            partition by coalesce(persoon_id, _bestand || ':' || cast(_regelnummer as varchar)), _bestand
+        ) as aantal_in_levering
+    from in_kracht
+),
+
+gekozen as (
+    select * from gerangschikt where persoon_rang = 1
 ),
 
 final as (
@@ -33,6 +56,7 @@ final as (
         zroute_datum_afronding,
         cast(lening_maximaal as numeric(18, 2)) as lening_maximaal,
         cast(lening_gebruikt as numeric(18, 2)) as lening_gebruikt,
+        cast(aantal_in_levering as integer) as aantal_in_levering,
         _bestand as bestand,
         _versie as versie,
         _leverdatum as leverdatum,

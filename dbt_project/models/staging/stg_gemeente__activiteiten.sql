@@ -2,7 +2,7 @@
 -- (one per person per lesson week); the marts read the summarised
 -- int_activiteiten instead, this view stays for row-level checks.
 with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__activiteiten') }}
+    {{ rijen_in_kracht('gemeente__activiteiten', per_klant=true) }}
 ),
 
 final as (

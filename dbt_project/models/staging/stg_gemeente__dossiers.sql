@@ -1,5 +1,19 @@
-with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__dossiers') }}
+-- The dossiers in force. When a delivery is held back for one gemeente, that gemeente's
+-- dossiers come from an earlier delivery; a klant found in both (it moved) is taken from
+-- the newest delivery only.
+with in_kracht as (
+    {{ rijen_in_kracht('gemeente__dossiers', 'woongemeente') }}
+),
+
+gekozen as (
+    select *
+    from (
+        select
+            in_kracht.*,
+            max(_leverdatum) over (partition by _uitvoerder, klantnummer) as nieuwste_levering
+        from in_kracht
+    ) as per_klant
+    where _leverdatum = nieuwste_levering
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__financien') }}
+    {{ rijen_in_kracht('gemeente__financien', 'gemeentecode') }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__handhaving') }}
+    {{ rijen_in_kracht('gemeente__handhaving', per_klant=true) }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__leerroutes') }}
+    {{ rijen_in_kracht('gemeente__leerroutes', per_klant=true) }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('gemeente__uitkomsten') }}
+    {{ rijen_in_kracht('gemeente__uitkomsten', per_klant=true) }}
 ),
 
 final as (

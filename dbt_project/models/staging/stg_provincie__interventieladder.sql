@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('provincie__interventieladder') }}
+    {{ rijen_in_kracht('provincie__interventieladder', 'gemeentecode') }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with gekozen as (
-    {{ rijen_van_gekozen_levering('rijk__spuk_beschikkingen') }}
+    {{ rijen_in_kracht('rijk__spuk_beschikkingen', 'gemeentecode') }}
 ),
 
 final as (

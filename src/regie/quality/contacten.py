@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from ..warehouse import Warehouse
+from ..warehouse import Warehouse, work_schema
 from .gegevens import GEKOZEN_SQL, has_relation
 
 ENV = "REGIE_CONTACTEN"
@@ -107,9 +107,10 @@ def laad(path: Path | None) -> Contacten:
 def uitvoering(wh: Warehouse, peildatum: str) -> dict[str, set[str]]:
     """uitvoerder -> the other gemeenten whose inburgering it executes."""
     out: dict[str, set[str]] = {}
-    if has_relation(wh, "marts.dim_gemeente"):
+    dim = f"{work_schema(wh.kind, 'marts')}.dim_gemeente"
+    if has_relation(wh, dim):
         rows = wh.query(
-            "select uitvoerder_gemeentecode, gemeentecode from marts.dim_gemeente "
+            f"select uitvoerder_gemeentecode, gemeentecode from {dim} "
             "where uitvoerder_gemeentecode is not null and uitvoerder_gemeentecode <> gemeentecode"
         )
         if rows:

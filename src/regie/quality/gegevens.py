@@ -10,11 +10,18 @@ Where the rows come from:
 - ``staging``: the dbt staging views (``staging.stg_<bron>__<entiteit>``),
   which already hold only the delivery in force at the peildatum;
 - ``raw``: the same selection made here from ``raw`` and the ledger, for a
-  warehouse in which dbt has not run (yet): the check gate runs *before* the
-  marts are rebuilt, and the tests build warehouses through ingestion only.
-  The rule is the staging rule: per source file type (and per delivering
+  warehouse in which dbt has not run (yet): the blocking checks run *before*
+  the marts are rebuilt (regie.quality.poort), and the tests build warehouses
+  through ingestion only. The rule is the staging rule
+  (``dbt_project/models/staging/stg_audit__bestanden.sql`` and
+  ``macros/leveringen.sql``): per source file type (and per delivering
   gemeente) the latest delivery on or before the peildatum, in its highest
-  loaded version.
+  loaded version. A delivery held back (``tegengehouden``) is held back for one
+  gemeente: that gemeente's rows come from the latest earlier delivery not
+  held back for it (a klant's routes, activities, outcomes and fines follow the
+  woongemeente of its dossier in force). DUO rows are one per person (the
+  newest delivery, then the last line of the file); COA koppelingen of a
+  person, and the dossiers of a klant, come from one delivery (the newest).
 - the ledger (``audit.bestanden``, ``audit.afgewezen_rijen``) for the checks
   about deliveries.
 
@@ -93,6 +100,9 @@ class Basis:
 
 
 _LEVERING = ("bestand", "leverdatum", "regelnummer")
+#: Who a national row is about, for the one-row-per-person rules (the same expressions as staging).
+DUO_PERSOON = "coalesce(r.persoon_id, r._bestand || ':' || cast(r._regelnummer as varchar))"
+TVS_PERSOON = "coalesce(r.vnummer_id, r.persoon_id, r._bestand || ':' || cast(r._regelnummer as varchar))"
 _RAW_LEVERING = (
     ("bestand", "r._bestand"),
     ("leverdatum", "r._leverdatum"),
@@ -161,10 +171,15 @@ BASIS: dict[str, Basis] = {
             "map_datum_eindgesprek",
             "pvt_datum_ondertekening",
             "zroute_datum_afronding",
+            "aantal_in_levering",
             *_LEVERING,
         ),
         staging_namen=(("pip_route", "pip_leerroute_duo"),),
-        raw_namen=(("pip_route", "r.pip_leerroute"),) + _RAW_LEVERING,
+        raw_namen=(
+            ("pip_route", "r.pip_leerroute"),
+            ("aantal_in_levering", f"count(*) over (partition by {DUO_PERSOON}, r._bestand)"),
+        )
+        + _RAW_LEVERING,
     ),
     "koppelingen": Basis(
         "staging.stg_coa_tvs__koppelingen",
@@ -217,9 +232,10 @@ _DATUMKOLOMMEN = {
     "huisvestingsdatum",
 }
 
-#: The deliveries in force: per file type (and delivering gemeente) the latest
-#: loaded delivery on or before the peildatum, in its highest version. Plain SQL
-#: that DuckDB and PostgreSQL read alike (the peildatum is the one parameter).
+#: The deliveries in force when nothing is held back: per file type (and delivering
+#: gemeente) the latest loaded delivery on or before the peildatum, in its highest
+#: version. Plain SQL that DuckDB and PostgreSQL read alike (the peildatum is the one
+#: parameter).
 GEKOZEN_SQL = """
     select path, versie, bron, entiteit, uitvoerder, leverdatum, rijen_in, rijen_geladen, rijen_afgewezen
     from (
@@ -236,6 +252,101 @@ GEKOZEN_SQL = """
     ) gerangschikt
     where levering_rang = 1
 """
+
+#: Every candidate: each loaded file on or before the peildatum, in its highest version.
+KANDIDATEN_SQL = """
+    select path, versie, bron, entiteit, uitvoerder, leverdatum, rijen_in, rijen_geladen, rijen_afgewezen
+    from (
+        select b.*, row_number() over (partition by path order by versie desc) as versie_rang
+        from audit.bestanden b
+        where status = 'geladen'
+    ) hoogste
+    where versie_rang = 1 and leverdatum <= cast(? as date)
+"""
+
+#: Municipal sources: one delivery per uitvoerder (folder gemeente/<GMxxxx>/<date>/).
+GEMEENTELIJK = "gemeente"
+
+
+@dataclass(frozen=True, order=True)
+class Tegenhouding:
+    """A delivery held back for one gemeente by a failing blocking check.
+
+    The delivery of ``bron`` on ``leverdatum`` (for municipal files: the delivery of
+    ``uitvoerder``), for the rows of ``gemeentecode`` only: the gemeente of the
+    failing records. Every other gemeente keeps the delivery.
+    """
+
+    bron: str
+    leverdatum: dt.date
+    uitvoerder: str  # "" for a national source
+    gemeentecode: str
+
+    @property
+    def levering(self) -> str:
+        parts = [self.bron] + ([self.uitvoerder] if self.uitvoerder else []) + [self.leverdatum.isoformat()]
+        return "/".join(parts)
+
+
+def gemeente_sql(expr: str) -> str:
+    """GMxxxx from a gemeentecode as stored (the dbt macro ``gemeentecode`` does the same)."""
+    return (
+        f"case when {expr} is null or trim({expr}) = '' then null "
+        f"when upper(trim({expr})) like 'GM%' then upper(trim({expr})) "
+        f"else 'GM' || lpad(trim({expr}), 4, '0') end"
+    )
+
+
+@dataclass
+class Keuze:
+    """Which delivered files count at a peildatum, given the deliveries held back."""
+
+    kandidaten: pd.DataFrame  # every file on or before the peildatum, highest version
+    gekozen: pd.DataFrame  # per file type (and uitvoerder) the latest file
+    #: (bron, entiteit, uitvoerder or "") -> {gemeente held back in the chosen file: (path, versie)
+    #: whose rows of that gemeente count instead, or None}
+    vervangingen: dict[tuple[str, str, str], dict[str, tuple[str, int] | None]]
+
+    def bestanden(self) -> set[tuple[str, int]]:
+        """Every (path, versie) some rows in force come from."""
+        out = {(p, int(v)) for p, v in zip(self.gekozen["path"], self.gekozen["versie"], strict=True)}
+        for per_gemeente in self.vervangingen.values():
+            out |= {pv for pv in per_gemeente.values() if pv is not None}
+        return out
+
+
+def kies(wh: Warehouse, peildatum: str, tegengehouden: frozenset[Tegenhouding] = frozenset()) -> Keuze:
+    """The staging choice of deliveries, made from the ledger (see the module docstring)."""
+    k = query_frame(wh, KANDIDATEN_SQL, (peildatum,))
+    k["leverdatum"] = pd.to_datetime(k["leverdatum"]).dt.date
+    k["uitvoerder"] = k["uitvoerder"].astype(object).where(k["uitvoerder"].notna(), "")
+    held = {(t.bron, t.uitvoerder, t.leverdatum, t.gemeentecode) for t in tegengehouden}
+    k = k.sort_values(
+        ["bron", "entiteit", "uitvoerder", "leverdatum", "path"], ascending=[True, True, True, False, True]
+    )
+    gekozen = k.drop_duplicates(["bron", "entiteit", "uitvoerder"]).reset_index(drop=True)
+    vervangingen: dict[tuple[str, str, str], dict[str, tuple[str, int] | None]] = {}
+    for row in gekozen.itertuples():
+        geraakt = sorted(
+            g for b, u, d, g in held if b == row.bron and u == row.uitvoerder and d == row.leverdatum
+        )
+        if not geraakt:
+            continue
+        eerder = k[
+            (k["bron"] == row.bron) & (k["entiteit"] == row.entiteit) & (k["uitvoerder"] == row.uitvoerder)
+        ]
+        keuzes: dict[str, tuple[str, int] | None] = {}
+        for g in geraakt:
+            vrij = eerder[[(row.bron, row.uitvoerder, d, g) not in held for d in eerder["leverdatum"]]]
+            keuzes[g] = (vrij.iloc[0]["path"], int(vrij.iloc[0]["versie"])) if len(vrij) else None
+        vervangingen[(row.bron, row.entiteit, row.uitvoerder)] = keuzes
+    return Keuze(k.reset_index(drop=True), gekozen, vervangingen)
+
+
+#: The municipal files about a klant: their rows belong to the klant's gemeente (its dossier in force).
+PER_KLANT = ("leerroutes", "activiteiten", "uitkomsten", "handhaving")
+#: The column that says whose a row is, for the other raw tables (the staging models say the same).
+GEMEENTE_KOLOM = {"dossiers": "woongemeente", "financien": "gemeentecode"}
 
 
 def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
@@ -260,20 +371,41 @@ def has_relation(wh: Warehouse, qualified: str) -> bool:
 class Gegevens:
     """Loads and prepares the check tables for one warehouse and peildatum (cached per table)."""
 
-    def __init__(self, wh: Warehouse, peildatum: str | None = None, bron: str = "auto") -> None:
+    def __init__(
+        self,
+        wh: Warehouse,
+        peildatum: str | None = None,
+        bron: str = "auto",
+        tegengehouden: frozenset[Tegenhouding] = frozenset(),
+    ) -> None:
         if bron not in ("auto", "staging", "raw"):
             raise ValueError(f"bron moet auto, staging of raw zijn, niet {bron!r}")
+        if tegengehouden and bron != "raw":
+            raise ValueError("tegengehouden leveringen gelden alleen voor bron='raw' (staging kiest zelf)")
+        from ..peildatum import voor_warehouse
+
         self.wh = wh
-        self.peildatum = peildatum or dt.date.today().isoformat()
+        self.peildatum = peildatum or voor_warehouse(wh, None).datum
         self.bron = bron
+        self.tegengehouden = frozenset(tegengehouden)
         self.gelezen_uit: dict[str, str] = {}
         self._basis: dict[str, pd.DataFrame] = {}
         self._tabellen: dict[str, pd.DataFrame] = {}
+        self._keuze: Keuze | None = None
+
+    def keuze(self) -> Keuze:
+        """The deliveries in force in raw mode (computed once)."""
+        if self._keuze is None:
+            self._keuze = kies(self.wh, self.peildatum, self.tegengehouden)
+        return self._keuze
 
     # -- base rows ----------------------------------------------------------
     def basis(self, naam: str) -> pd.DataFrame:
         if naam not in self._basis:
-            self._basis[naam] = _typed(self._load(naam))
+            df = _typed(self._load(naam))
+            if self.gelezen_uit.get(naam) == BASIS[naam].raw and naam in PER_KLANT:
+                df = self._per_klant(naam, df)
+            self._basis[naam] = df
         return self._basis[naam]
 
     def _load(self, naam: str) -> pd.DataFrame:
@@ -290,14 +422,114 @@ class Gegevens:
         renamed = dict(spec.raw_namen)
         cols = ", ".join(f"{renamed.get(c, 'r.' + c)} as {c}" for c in spec.kolommen)
         self.gelezen_uit[naam] = spec.raw
-        sql = (
-            f"select {cols} from {spec.raw} r "
-            f"join ({GEKOZEN_SQL}) g on r._bestand = g.path and r._versie = g.versie"
+        sql, params = self._raw_rijen(spec, cols)
+        return query_frame(self.wh, sql, params)
+
+    def _raw_rijen(self, spec: Basis, cols: str) -> tuple[str, list]:
+        """SQL for the raw rows in force, as staging selects them (klant files: see :meth:`_per_klant`)."""
+        keuze = self.keuze()
+        bron, entiteit = spec.raw.split(".", 1)[1].split("__", 1)
+        files = keuze.gekozen[(keuze.gekozen["bron"] == bron) & (keuze.gekozen["entiteit"] == entiteit)]
+        if not len(files):
+            return f"select {cols} from {spec.raw} r where 1 = 0", []
+        params: list = []
+        per_klant = bron == GEMEENTELIJK and entiteit in PER_KLANT
+        gem = gemeente_sql("r." + GEMEENTE_KOLOM.get(entiteit, "gemeentecode"))
+        clauses = []
+        for row in files.itertuples():
+            vervangen = keuze.vervangingen.get((bron, entiteit, row.uitvoerder), {})
+            clause = "(r._bestand = ? and r._versie = ?"
+            params += [row.path, int(row.versie)]
+            if vervangen and not per_klant:
+                clause += f" and coalesce({gem}, '') not in ({', '.join('?' for _ in vervangen)})"
+                params += sorted(vervangen)
+            clauses.append(clause + ")")
+            for g, pv in sorted(vervangen.items()):
+                if pv is None:
+                    continue
+                if per_klant:  # every row of the file; the klant's gemeente decides afterwards
+                    clauses.append("(r._bestand = ? and r._versie = ?)")
+                    params += [pv[0], pv[1]]
+                else:
+                    clauses.append(f"(r._bestand = ? and r._versie = ? and {gem} = ?)")
+                    params += [pv[0], pv[1], g]
+        where = " or ".join(clauses)
+        names = ", ".join(spec.kolommen)
+        if spec.raw == "raw.duo__personen":
+            # one row per person: the newest delivery, then the last line (as stg_duo__personen)
+            return (
+                f"select {names} from (select {cols}, row_number() over (partition by {DUO_PERSOON} "
+                f"order by r._leverdatum desc, r._regelnummer desc) as _rang "
+                f"from {spec.raw} r where {where}) t where _rang = 1",
+                params,
+            )
+        if spec.raw == "raw.coa_tvs__koppelingen":
+            # a person's koppelingen from one delivery: the newest (as stg_coa_tvs__koppelingen)
+            return (
+                f"select {names} from (select {cols}, r._leverdatum as _ld, "
+                f"max(r._leverdatum) over (partition by {TVS_PERSOON}) as _nieuwste "
+                f"from {spec.raw} r where {where}) t where _ld = _nieuwste",
+                params,
+            )
+        if spec.raw == "raw.gemeente__dossiers":
+            # a klant from one delivery: the newest (as stg_gemeente__dossiers)
+            return (
+                f"select {names} from (select {cols}, r._leverdatum as _ld, "
+                f"max(r._leverdatum) over (partition by r._uitvoerder, r.klantnummer) as _nieuwste "
+                f"from {spec.raw} r where {where}) t where _ld = _nieuwste",
+                params,
+            )
+        return f"select {cols} from {spec.raw} r where {where}", params
+
+    def _per_klant(self, naam: str, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a klant file: from the chosen delivery, unless held back for the klant's gemeente."""
+        keuze = self.keuze()
+        entiteit = BASIS[naam].raw.split("__", 1)[1]
+        gekozen = keuze.gekozen[
+            (keuze.gekozen["bron"] == GEMEENTELIJK) & (keuze.gekozen["entiteit"] == entiteit)
+        ]
+        vervangingen = {
+            u: per_g for (b, e, u), per_g in keuze.vervangingen.items() if b == GEMEENTELIJK and e == entiteit
+        }
+        if not vervangingen or not len(df):
+            return df
+        klanten = self.klant_gemeente()
+        gem = dict(
+            zip(
+                zip(klanten["uitvoerder"], klanten["klantnummer"], strict=True),
+                klanten["woongemeente"],
+                strict=True,
+            )
         )
-        return query_frame(self.wh, sql, (self.peildatum,))
+        chosen = dict(zip(gekozen["uitvoerder"], gekozen["path"], strict=True))
+        keep = []
+        for u, k, b in zip(df["uitvoerder"], df["klantnummer"], df["bestand"], strict=True):
+            g = gem.get((u, k)) or u
+            per_g = vervangingen.get(u, {})
+            if b == chosen.get(u):
+                keep.append(g not in per_g)
+            else:
+                pv = per_g.get(g)
+                keep.append(pv is not None and pv[0] == b)
+        return df[pd.Series(keep, index=df.index, dtype=bool)].reset_index(drop=True)
 
     def gekozen_bestanden(self) -> pd.DataFrame:
-        return query_frame(self.wh, GEKOZEN_SQL, (self.peildatum,))
+        """The files in force (path, versie, bron, uitvoerder, leverdatum, row counts)."""
+        if self.bron != "raw" and has_relation(self.wh, "staging.stg_audit__bestanden"):
+            return query_frame(
+                self.wh,
+                "select b.path, b.versie, b.bron, b.entiteit, b.uitvoerder, b.leverdatum, l.rijen_in, "
+                "l.rijen_geladen, l.rijen_afgewezen from staging.stg_audit__bestanden b "
+                "join audit.bestanden l on l.path = b.path and l.versie = b.versie and l.status = 'geladen' "
+                "where b.gekozen or exists (select 1 from staging.stg_audit__vervangingen v "
+                "where v.path = b.path and v.versie = b.versie)",
+            )
+        keuze = self.keuze()
+        wanted = keuze.bestanden()
+        k = keuze.kandidaten
+        out = k[[(p, int(v)) in wanted for p, v in zip(k["path"], k["versie"], strict=True)]].reset_index(drop=True)
+        out["uitvoerder"] = out["uitvoerder"].where(out["uitvoerder"] != "", None)
+        return out
 
     # -- check tables -------------------------------------------------------
     def tabel(self, naam: str) -> pd.DataFrame:
@@ -310,7 +542,8 @@ class Gegevens:
     def klant_gemeente(self) -> pd.DataFrame:
         """(uitvoerder, klantnummer) -> woongemeente and doelgroep, from the dossiers."""
         d = self.basis("dossiers")
-        out = d.sort_values(["datum_dossier", "regelnummer"]).drop_duplicates(
+        # the last line of the newest delivery, as stg_gemeente__klanten
+        out = d.sort_values(["leverdatum", "regelnummer"]).drop_duplicates(
             ["uitvoerder", "klantnummer"], keep="last"
         )
         return out[["uitvoerder", "klantnummer", "woongemeente", "doelgroep"]]
@@ -533,11 +766,11 @@ def _leveringen(g: Gegevens) -> pd.DataFrame:
     file one row standing for all its loaded lines (``aantal_rijen``)."""
     files = g.gekozen_bestanden().rename(columns={"path": "bestand"})
     rejects = query_frame(
-        g.wh,
-        f"select a.path as bestand, a.regelnummer, a.reden from audit.afgewezen_rijen a "
-        f"join ({GEKOZEN_SQL}) g on a.path = g.path and a.versie = g.versie",
-        (g.peildatum,),
+        g.wh, "select path as bestand, versie, regelnummer, reden from audit.afgewezen_rijen"
     )
+    in_force = {(p, int(v)) for p, v in zip(files["bestand"], files["versie"], strict=True)}
+    keep = [(p, int(v)) in in_force for p, v in zip(rejects["bestand"], rejects["versie"], strict=True)]
+    rejects = rejects[pd.Series(keep, index=rejects.index, dtype=bool)].drop(columns=["versie"])
     rejects["aantal_rijen"] = 1
     loaded = files[["bestand"]].assign(regelnummer=pd.NA, reden=None)
     loaded["aantal_rijen"] = files["rijen_geladen"].fillna(0).astype("int64").to_numpy()

@@ -249,7 +249,7 @@ def _tekst(
         for b in mine.itertuples():
             lines.append(
                 f"  {namen.get(b.gemeentecode, b.gemeentecode)}, bron {b.bron}: {b.besluit} "
-                f"(blokkerende controle: {b.controles})."
+                f"(levering {b.levering}; blokkerende controle: {b.controles})."
             )
         lines.append("  De cijfers worden weer bijgewerkt zodra de blokkerende bevindingen zijn hersteld.")
     lines += [""]
@@ -267,9 +267,9 @@ def _tekst(
             lines.append(f"- {namen_controle.get(code, code)}: {text}")
     lines += [
         "",
-        "blokkerend: de gegevens kunnen niet kloppen; de cijfers uit die bron blijven staan op de vorige "
-        "publicatie tot het is hersteld. waarschuwing: onvolledig of in strijd met een andere bron; de "
-        "cijfers worden wel bijgewerkt.",
+        "blokkerend: de gegevens kunnen niet kloppen; de levering wordt tegengehouden en de cijfers uit die "
+        "bron blijven gebaseerd op de vorige levering tot het is hersteld. waarschuwing: onvolledig of in "
+        "strijd met een andere bron; de cijfers worden wel bijgewerkt.",
         "",
         "Met vriendelijke groet,",
         "regie",

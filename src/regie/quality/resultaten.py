@@ -221,7 +221,7 @@ def bewaar(wh: Warehouse, res: Resultaat) -> None:
             "volgorde": pa.array(list(range(len(res.controles))), pa.int32()),
         }
     )
-    have = schema.kolommen(wh, schema.REGISTRATIEKWALITEIT)
+    have = schema.kolommen(wh, schema.registratiekwaliteit(wh))
     if "bron" not in have:  # an older declaration of the mart: rows without gemeente cannot be told apart
         keep = pa.array([g is not None for g in counts.column("gemeentecode").to_pylist()])
         counts = counts.filter(keep)
@@ -230,9 +230,9 @@ def bewaar(wh: Warehouse, res: Resultaat) -> None:
     try:
         wh.execute(f"delete from {schema.CONTROLES.qualified}")
         _insert(wh, schema.CONTROLES.qualified, catalogue)
-        wh.execute(f"delete from {schema.REGISTRATIEKWALITEIT.qualified} where run_id = ?", (res.run_id,))
+        wh.execute(f"delete from {schema.registratiekwaliteit(wh).qualified} where run_id = ?", (res.run_id,))
         wh.execute(f"delete from {schema.BEVINDINGEN.qualified} where run_id = ?", (res.run_id,))
-        _insert(wh, schema.REGISTRATIEKWALITEIT.qualified, counts)
+        _insert(wh, schema.registratiekwaliteit(wh).qualified, counts)
         _insert(wh, schema.BEVINDINGEN.qualified, findings)
     except BaseException:
         wh._rollback()
@@ -251,13 +251,13 @@ class Run:
 
 
 def _peildatum(wh: Warehouse) -> str:
-    have = schema.kolommen(wh, schema.REGISTRATIEKWALITEIT)
+    have = schema.kolommen(wh, schema.registratiekwaliteit(wh))
     return "max(peildatum)" if "peildatum" in have else "cast(null as date)"
 
 
 def run_info(wh: Warehouse, run_id: str) -> Run | None:
     rows = wh.query(
-        f"select run_id, max(gecontroleerd_op), {_peildatum(wh)} from {schema.REGISTRATIEKWALITEIT.qualified} "
+        f"select run_id, max(gecontroleerd_op), {_peildatum(wh)} from {schema.registratiekwaliteit(wh).qualified} "
         "where run_id = ? group by run_id",
         (run_id,),
     )
@@ -269,9 +269,9 @@ def vorige_run(wh: Warehouse, run_id: str) -> Run | None:
     rows = wh.query(
         f"""
         select run_id, max(gecontroleerd_op) as op, {_peildatum(wh)}
-        from {schema.REGISTRATIEKWALITEIT.qualified}
+        from {schema.registratiekwaliteit(wh).qualified}
         where run_id <> ?
-          and gecontroleerd_op < (select max(gecontroleerd_op) from {schema.REGISTRATIEKWALITEIT.qualified}
+          and gecontroleerd_op < (select max(gecontroleerd_op) from {schema.registratiekwaliteit(wh).qualified}
                                   where run_id = ?)
         group by run_id
         order by op desc
@@ -285,12 +285,12 @@ def vorige_run(wh: Warehouse, run_id: str) -> Run | None:
 def tellingen(wh: Warehouse, run_id: str) -> pd.DataFrame:
     from .gegevens import query_frame
 
-    have = set(schema.kolommen(wh, schema.REGISTRATIEKWALITEIT))
+    have = set(schema.kolommen(wh, schema.registratiekwaliteit(wh)))
     wanted = ["gemeentecode", "bron", "controle", "ernst", "categorie", "omschrijving"]
     wanted += ["gecontroleerd", "afgekeurd", "geslaagd"]
     cols = ", ".join(c if c in have else f"null as {c}" for c in wanted)
     df = query_frame(
-        wh, f"select {cols} from {schema.REGISTRATIEKWALITEIT.qualified} where run_id = ?", (run_id,)
+        wh, f"select {cols} from {schema.registratiekwaliteit(wh).qualified} where run_id = ?", (run_id,)
     )
     if df["omschrijving"].isna().any():  # an older declaration of the mart: names from the catalogue
         names = query_frame(wh, f"select controle, naam, categorie from {schema.CONTROLES.qualified}")

@@ -10,15 +10,18 @@
 - ``audit.kwaliteit_bevindingen``: the failing records of each run, by
   klantnummer or another kenmerk; the mails and their attachments are built
   from here, and "what changed" compares two runs of it. No identifier.
-- ``audit.kwaliteit_blokkades``: per run the (bron, gemeente) pairs whose marts
-  kept their previous publication because of a failing blocking check.
+- ``audit.kwaliteit_beoordelingen``: per peildatum the delivered files the
+  blocking checks judged before the last build (staging uses no other file).
+- ``audit.kwaliteit_blokkades``: per peildatum the deliveries held back by a
+  failing blocking check, for which gemeenten, and which delivery stays in force.
+  Staging reads both (dbt sources); see regie.quality.poort.
 - ``audit.meldingen``: every alert: to whom, whether it was delivered.
 - ``audit.kwaliteit_controles``: the checks of the latest run, with their explanation.
 """
 
 from __future__ import annotations
 
-from ..warehouse import Warehouse
+from ..warehouse import Warehouse, work_schema
 from ..warehouse.schema import Table
 
 REGISTRATIEKWALITEIT = Table(
@@ -60,21 +63,43 @@ BEVINDINGEN = Table(
     ),
 )
 
+#: One row per delivered file version the blocking checks judged for a peildatum: the
+#: files in force in the state the checks saw, and the files they held back.
+BEOORDELINGEN = Table(
+    "audit",
+    "kwaliteit_beoordelingen",
+    (
+        ("peildatum", "date"),
+        ("path", "varchar"),
+        ("versie", "integer"),
+        ("bron", "varchar"),
+        ("uitvoerder", "varchar"),
+        ("leverdatum", "date"),
+        ("run_id", "varchar"),
+        ("beoordeeld_op", "timestamp"),
+    ),
+)
+
+#: One row per delivery held back and the gemeente it is held back for: the gemeente of
+#: the failing records (a municipal delivery: the woongemeente, else the uitvoerder).
+#: That gemeente's rows of the delivery are replaced by those of the latest earlier
+#: delivery not held back for it; every other gemeente keeps the delivery.
 BLOKKADES = Table(
     "audit",
     "kwaliteit_blokkades",
     (
+        ("peildatum", "date"),
+        ("bron", "varchar"),
+        ("uitvoerder", "varchar"),  # municipal: the delivering gemeente; national: null
+        ("leverdatum", "date"),
+        ("levering", "varchar"),  # the delivery folder, e.g. gemeente/GM1916/2025-02-25
+        ("gemeentecode", "varchar"),  # the gemeente whose rows are held back
+        ("controles", "varchar"),
+        ("afgekeurd", "bigint"),  # failing records of that gemeente in the delivery
+        ("in_kracht_leverdatum", "date"),  # the delivery that stays in force; null: none
+        ("besluit", "varchar"),
         ("run_id", "varchar"),
         ("vastgesteld_op", "timestamp"),
-        ("bron", "varchar"),
-        ("gemeentecode", "varchar"),
-        ("controles", "varchar"),
-        ("afgekeurd", "bigint"),
-        (
-            "besluit",
-            "varchar",
-        ),  # vastgesteld | vorige publicatie behouden | ingehouden (geen vorige publicatie)
-        ("tabellen", "varchar"),
     ),
 )
 
@@ -110,7 +135,12 @@ CONTROLES = Table(
     ),
 )
 
-TABLES = (REGISTRATIEKWALITEIT, BEVINDINGEN, BLOKKADES, MELDINGEN, CONTROLES)
+TABLES = (REGISTRATIEKWALITEIT, BEVINDINGEN, BEOORDELINGEN, BLOKKADES, MELDINGEN, CONTROLES)
+
+
+def registratiekwaliteit(wh: Warehouse) -> Table:
+    """The quality mart where this warehouse builds it (``marts__werk`` in PostgreSQL; see regie.publish)."""
+    return Table(work_schema(wh.kind, "marts"), REGISTRATIEKWALITEIT.name, REGISTRATIEKWALITEIT.columns)
 
 
 def kolommen(wh: Warehouse, table: Table) -> list[str]:
@@ -131,12 +161,14 @@ def ensure(wh: Warehouse) -> None:
     incremental model, and a column dbt does not know would break dbt's next
     append. regie then writes the columns the table has.
     """
-    for schema in ("audit", "marts"):
+    mart = registratiekwaliteit(wh)
+    for schema in ("audit", mart.schema):
         wh.execute(f"create schema if not exists {schema}")
     for table in TABLES:
-        wh.execute(table.ddl())
         if table is REGISTRATIEKWALITEIT:
+            wh.execute(mart.ddl())
             continue
+        wh.execute(table.ddl())
         have = set(kolommen(wh, table))
         for name, sql_type in table.columns:
             if name not in have:

@@ -3,7 +3,7 @@
 The score of a gemeente is the average, over the checks that applied to it,
 of the share of its records that passed: 100 means every record passed every
 check. Next to it the failing checks, worst first, each with the previous
-run's count, and any source whose marts kept their previous publication.
+run's count, and any delivery held back from the figures (regie.quality.poort).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..warehouse import Warehouse, connect, is_postgres
+from ..warehouse import Warehouse, connect, is_postgres, work_schema
 from . import resultaten, schema
-from .gegevens import has_relation, query_frame
+from .gegevens import has_relation
 
 LANDELIJK = "landelijke bronnen"
 
@@ -69,8 +69,9 @@ class Kaart:
 
 def gemeentenamen(wh: Warehouse) -> dict[str, str]:
     """gemeentecode -> name, from dim_gemeente when dbt built it, else from the TVS deliveries."""
+    dim = f"{work_schema(wh.kind, 'marts')}.dim_gemeente"
     for sql, rel in (
-        ("select gemeentecode, gemeentenaam from marts.dim_gemeente", "marts.dim_gemeente"),
+        (f"select gemeentecode, gemeentenaam from {dim}", dim),
         (
             "select gemeentecode, max(gemeentenaam) from raw.coa_tvs__taakstelling group by gemeentecode",
             "raw.coa_tvs__taakstelling",
@@ -139,40 +140,17 @@ def _tel_kaarten(
 
 
 def blokkades_van_run(wh: Warehouse, run_id: str) -> pd.DataFrame:
-    """The blocking decisions behind the publication this run checked.
+    """The deliveries held back in the build this run checked: the gate's verdict for the run's peildatum.
 
-    Those recorded under the same run id (``regie run`` passes one id to every
-    DAG); otherwise, as when the scheduler triggers the transform and quality
-    DAGs separately, the transform's latest decisions before this run. The
-    latest decision of each (bron, gemeente) wins.
+    One row per held-back delivery and gemeente whose figures keep the earlier
+    delivery (regie.quality.poort), whichever DAG run recorded it.
     """
-    empty = pd.DataFrame(columns=["bron", "gemeentecode", "besluit", "controles"])
-    if not has_relation(wh, schema.BLOKKADES.qualified):
-        return empty
-    table = schema.BLOKKADES.qualified
-    df = query_frame(
-        wh,
-        f"select bron, gemeentecode, besluit, controles, vastgesteld_op from {table} "
-        "where run_id = ? order by vastgesteld_op",
-        (run_id,),
-    )
-    if not len(df):
-        df = query_frame(
-            wh,
-            f"""
-            select bron, gemeentecode, besluit, controles, vastgesteld_op from {table}
-            where run_id = (
-                select run_id from {table}
-                where besluit <> 'vastgesteld'
-                  and vastgesteld_op <= (select max(gecontroleerd_op) from {schema.REGISTRATIEKWALITEIT.qualified}
-                                         where run_id = ?)
-                order by vastgesteld_op desc limit 1
-            )
-            order by vastgesteld_op
-            """,
-            (run_id,),
-        )
-    return df.drop_duplicates(["bron", "gemeentecode"], keep="last") if len(df) else empty
+    from .poort import blokkades
+
+    empty = pd.DataFrame(columns=["bron", "gemeentecode", "besluit", "controles", "levering"])
+    run = resultaten.run_info(wh, run_id)
+    rows = blokkades(wh, run.peildatum if run else None)
+    return pd.DataFrame(rows) if rows else empty
 
 
 def kaarten(wh: Warehouse, run_id: str) -> tuple[list[Kaart], resultaten.Run | None, resultaten.Run | None]:
@@ -227,7 +205,7 @@ def kaart_tekst(k: Kaart, met_vorige: bool = True, breedte: int = 62) -> list[st
 def scorecard_text(warehouse: str, run_id: str) -> str:
     """The scorecard of a run, per gemeente, for the terminal (``regie run`` ends with it)."""
     with connect(warehouse, read_only=not is_postgres(warehouse)) as wh:
-        if not has_relation(wh, schema.REGISTRATIEKWALITEIT.qualified):
+        if not has_relation(wh, schema.registratiekwaliteit(wh).qualified):
             return "Registratiekwaliteit: nog niet gecontroleerd."
         ks, run, vorige = kaarten(wh, run_id)
     if run is None:

@@ -1,4 +1,4 @@
-"""The warehouse transformation: dbt from ``raw`` to the marts.
+"""The warehouse transformation: dbt from ``raw`` to the marts, and their publication.
 
 dbt always runs as a subprocess (a DuckDB file has one writer, and ingestion
 has closed its connections by then). The CLI, the tests and the ``transform``
@@ -18,6 +18,7 @@ from .profiles import (
     dbt_vars,
     profile_target,
     render_profiles,
+    threshold,
     write_profiles,
 )
 from .project import (
@@ -27,7 +28,7 @@ from .project import (
     project_dir,
     static_profiles_dir,
 )
-from .run import BuildResult, DbtCommandError, NodeResult, build, docs_generate, parse, run_dbt
+from .run import BuildResult, DbtCommandError, NodeResult, build, dbt_build, docs_generate, parse, run_dbt
 
 __all__ = [
     "BuildResult",
@@ -37,6 +38,7 @@ __all__ = [
     "NodeResult",
     "PROFILE_NAME",
     "build",
+    "dbt_build",
     "dbt_env",
     "dbt_executable",
     "dbt_home",
@@ -48,5 +50,6 @@ __all__ = [
     "render_profiles",
     "run_dbt",
     "static_profiles_dir",
+    "threshold",
     "write_profiles",
 ]

@@ -103,15 +103,28 @@ def _peildatum(settings: Settings) -> str:
     return dt.date.today().isoformat()
 
 
-def _threshold(threshold: int | None) -> int:
-    value = threshold if threshold is not None else int(os.environ.get("REGIE_THRESHOLD", DEFAULT_THRESHOLD))
+def threshold(value: int | None = None) -> int:
+    """The suppression threshold: counts 0 < n < threshold are hidden in everything published.
+
+    Given, else ``REGIE_THRESHOLD``, else 5. The one place it is decided; dbt gets
+    it as var ``threshold``, regie.publish applies it.
+    """
+    value = value if value is not None else int(os.environ.get("REGIE_THRESHOLD", DEFAULT_THRESHOLD))
     if value < 1:
         raise ValueError(f"threshold must be at least 1, got {value}")
     return value
 
 
+_threshold = threshold
+
+
 def dbt_vars(settings: Settings, threshold: int | None = None) -> dict[str, Any]:
-    """The ``--vars`` of a run: peildatum (default today) and the suppression threshold."""
+    """The ``--vars`` of a run: peildatum and the suppression threshold.
+
+    regie resolves the peildatum before dbt runs (regie.peildatum: default the latest
+    delivery date); a settings object without one gets today, for dbt commands that do
+    not build figures (parse, docs).
+    """
     return {"peildatum": _peildatum(settings), "threshold": _threshold(threshold)}
 
 

@@ -58,6 +58,10 @@ class BuildResult:
     log_file: Path | None = None
     output: str = ""
     docs_dir: Path | None = None
+    #: set by :func:`build`: the peildatum built, the gate's verdict, the publication
+    peildatum: str | None = None
+    blokkades: list[dict[str, Any]] = field(default_factory=list)
+    publicatie: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -180,6 +184,40 @@ def _tail(text: str, lines: int = 40) -> str:
 def build(
     settings: Settings,
     *,
+    full_refresh: bool = False,
+    threshold: int | None = None,
+    docs: bool = True,
+    check: bool = False,
+    publish: bool = True,
+) -> BuildResult:
+    """A whole transform run, as the transform DAG does it (regie.transform.flow):
+
+    the blocking checks judge the deliveries at the peildatum (``settings.peildatum``,
+    default the latest delivery date; one before the first delivery raises
+    regie.peildatum.PeildatumFout before anything changes), ``dbt build``, then
+    publiek and historie, then the publication (``publish=False`` stops before it),
+    and ``dbt docs generate`` into ``<home>/dbt/docs``.
+    """
+    import dataclasses
+
+    from . import flow
+
+    params = settings.as_params()
+    verdict = flow.start(params, settings.run_id)
+    built = dataclasses.replace(settings, peildatum=verdict["peildatum"])
+    result = dbt_build(built, full_refresh=full_refresh, threshold=threshold, docs=docs, check=check)
+    result.peildatum = verdict["peildatum"]
+    result.blokkades = verdict["blokkades"]
+    if result.ok:
+        flow.prepare(built.as_params(), verdict)
+        if publish:
+            result.publicatie = flow.publish_(built.as_params(), verdict.get("run_id"))
+    return result
+
+
+def dbt_build(
+    settings: Settings,
+    *,
     select: str | None = None,
     exclude: str | None = None,
     full_refresh: bool = False,
@@ -187,10 +225,17 @@ def build(
     docs: bool = True,
     check: bool = False,
 ) -> BuildResult:
-    """``dbt build`` (seeds, models, tests, unit tests), then ``dbt docs generate``.
+    """``dbt build`` alone (seeds, models, tests, unit tests), then ``dbt docs generate``.
 
-    The docs site lands in ``<home>/dbt/docs`` (open ``index.html``).
+    Uses the verdict the blocking checks last recorded for the peildatum (none: no
+    delivery is in force); use :func:`build` for a whole run. The docs site lands in
+    ``<home>/dbt/docs``.
     """
+    from ..quality import schema as quality_schema
+    from ..warehouse import connect
+
+    with connect(settings.warehouse) as wh:  # the verdict tables staging reads as sources
+        quality_schema.ensure(wh)
     args = ["build"]
     if select:
         args += ["--select", select]

@@ -1,0 +1,288 @@
+"""The gate: which deliveries the next build may use.
+
+Before every build the blocking checks (``ernst = blokkerend``) judge the
+deliveries that would be in force at the peildatum. A delivery with a failing
+blocking record is *held back*; staging then keeps, for the same source and
+gemeente, the latest delivery that is not held back. The checks run again on
+that state, until no new delivery is held back, so the delivery that stays in
+force has been judged too. Nothing is put back afterwards: what is held back
+never reaches a mart.
+
+The unit held back:
+
+a delivery *for the gemeente of the failing records*: (source, delivery,
+gemeente). Leiden's DUO rows then come from the latest DUO delivery not held
+back for Leiden; every other gemeente gets the newest. The same for a
+municipal delivery (``gemeente/<uitvoerder>/<date>/``): a failing record of a
+Leiden inburgeraar in Leiden's export holds back Leiden's rows of that export -
+its dossiers and, following the klant, its routes, activities, outcomes and
+fines - while Oegstgeest's rows of the same export (Leiden executes for
+Oegstgeest) are published. A record belongs to the gemeente the check counts
+it against: its woongemeente (a municipal record without dossier: the
+uitvoerder), or the gemeentecode of a national row. Holding back the whole
+export would withhold a commissioning gemeente's figures for its uitvoerder's
+own mistakes, which are not about it.
+
+The verdict is a function of the data (ledger, raw rows, peildatum, the checks):
+a rerun, a run killed half-way and run again, or two runs at once reach the
+same verdict. It is written in one transaction to two tables, replacing the
+verdict for that peildatum:
+
+- ``audit.kwaliteit_beoordelingen``: every file version judged. Staging uses
+  no other file, so a delivery that arrives between this gate and the build
+  waits for the next run instead of slipping in unjudged.
+- ``audit.kwaliteit_blokkades``: each delivery held back, per gemeente whose
+  figures keep the delivery in force, with the checks and the decision.
+
+The checks read raw and the ledger here (``regie.quality.gegevens`` in raw
+mode), with the same choice of deliveries as staging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from .. import peildatum as peildatum_mod
+from ..config import Settings
+from ..warehouse import Warehouse, connect
+from . import schema
+from .catalogus import laad_controles
+from .gegevens import Gegevens, Keuze, Tegenhouding, has_relation, query_frame
+from .model import BLOKKEREND, Controle
+from .resultaten import verwerk
+from .valideren import valideer
+
+log = logging.getLogger("regie.quality")
+
+#: A safety net: every round holds back at least one more delivery, so the loop ends anyway.
+MAX_RONDEN = 50
+
+
+@dataclass
+class Blokkade:
+    """A delivery held back for one gemeente, and why."""
+
+    tegenhouding: Tegenhouding  # the delivery, and the gemeente it is held back for
+    controles: set[str] = field(default_factory=set)
+    afgekeurd: int = 0  # failing records of that gemeente in the delivery
+    in_kracht: dt.date | None = None  # the delivery that stays in force for the gemeente
+
+    def besluit(self) -> str:
+        held = f"levering van {self.tegenhouding.leverdatum:%d-%m-%Y} tegengehouden"
+        if self.in_kracht is None:
+            return f"{held}; er is geen eerdere levering, dus geen cijfers uit deze bron"
+        return f"{held}; de levering van {self.in_kracht:%d-%m-%Y} blijft gelden"
+
+
+@dataclass
+class Oordeel:
+    peildatum: str
+    run_id: str
+    bestanden: set[tuple[str, int]]  # every file version judged
+    blokkades: list[Blokkade]
+    rondes: int
+
+
+def _run_id(settings: Settings, given: str | None) -> str:
+    return settings.run_id or given or f"poort-{dt.datetime.now():%Y%m%dT%H%M%S}"
+
+
+def blokkerende_controles() -> list[Controle]:
+    """The blocking checks, built afresh (a GX expectation belongs to one suite, so one set per round)."""
+    return [c for c in laad_controles() if c.ernst == BLOKKEREND]
+
+
+def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
+    """Judge the deliveries in force at ``peildatum`` until none more is held back."""
+    held: dict[Tegenhouding, Blokkade] = {}
+    judged: set[tuple[str, int]] = set()
+    rondes = 0
+    while True:
+        rondes += 1
+        g = Gegevens(wh, peildatum, "raw", frozenset(held))
+        keuze = g.keuze()
+        judged |= keuze.bestanden()
+        controles = blokkerende_controles()
+        res = verwerk(valideer(controles, g, None, run_id), controles, g, run_id, dt.datetime.now())
+        new: dict[Tegenhouding, Blokkade] = {}
+        files = keuze.kandidaten.set_index("path")
+        for b in res.bevindingen:
+            if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:
+                continue
+            f = files.loc[b.bestand]
+            # the gemeente of the record; a municipal record without dossier: the uitvoerder
+            gemeente = b.gemeentecode or f["uitvoerder"]
+            if not gemeente:  # a national record without gemeente reaches no gemeente's figures
+                log.warning(
+                    "blokkerend: %s in %s zonder gemeente; niet toe te rekenen", b.controle, b.bestand
+                )
+                continue
+            t = Tegenhouding(str(f["bron"]), f["leverdatum"], f["uitvoerder"], gemeente)
+            if t in held:  # cannot happen: a held-back delivery is not in the state judged
+                continue
+            blok = new.setdefault(t, Blokkade(t))
+            blok.controles.add(b.controle)
+            blok.afgekeurd += 1
+        if not new:
+            break
+        held.update(new)
+        if rondes >= MAX_RONDEN:  # pragma: no cover - each round holds back one more delivery
+            raise RuntimeError(f"the blocking checks did not settle after {rondes} rounds")
+    blokkades = sorted(held.values(), key=lambda b: b.tegenhouding)
+    _vul_aan(keuze, blokkades)
+    for b in blokkades:
+        judged |= _bestanden_van(keuze, b.tegenhouding)
+    return Oordeel(peildatum, run_id, judged, blokkades, rondes)
+
+
+def _bestanden_van(keuze: Keuze, t: Tegenhouding) -> set[tuple[str, int]]:
+    k = keuze.kandidaten
+    sel = (k["bron"] == t.bron) & (k["leverdatum"] == t.leverdatum) & (k["uitvoerder"] == t.uitvoerder)
+    return {(p, int(v)) for p, v in zip(k.loc[sel, "path"], k.loc[sel, "versie"], strict=True)}
+
+
+def _vul_aan(keuze: Keuze, blokkades: list[Blokkade]) -> None:
+    """Per held-back delivery and gemeente: the delivery that stays in force for it."""
+    held = {b.tegenhouding for b in blokkades}
+    k = keuze.kandidaten
+    for b in blokkades:
+        t = b.tegenhouding
+        eerder = k[(k["bron"] == t.bron) & (k["uitvoerder"] == t.uitvoerder)]["leverdatum"]
+        vrij = [
+            d
+            for d in eerder
+            if d < t.leverdatum and Tegenhouding(t.bron, d, t.uitvoerder, t.gemeentecode) not in held
+        ]
+        b.in_kracht = max(vrij) if vrij else None
+
+
+def registreer(wh: Warehouse, o: Oordeel) -> None:
+    """Replace the verdict for the peildatum, in one transaction."""
+    schema.ensure(wh)
+    now = dt.datetime.now().replace(microsecond=0)
+    peil = dt.date.fromisoformat(o.peildatum)
+    ledger = query_frame(
+        wh, "select path, versie, bron, uitvoerder, leverdatum from audit.bestanden where status = 'geladen'"
+    )
+    info = {(p, int(v)): (b, u, ld) for p, v, b, u, ld in ledger.itertuples(index=False)}
+    judged = sorted(o.bestanden)
+    beoordeeld = pa.table(
+        {
+            "peildatum": pa.array([peil] * len(judged), pa.date32()),
+            "path": pa.array([p for p, _ in judged], pa.string()),
+            "versie": pa.array([v for _, v in judged], pa.int32()),
+            "bron": pa.array([info[f][0] for f in judged], pa.string()),
+            "uitvoerder": pa.array([_str(info[f][1]) for f in judged], pa.string()),
+            "leverdatum": pa.array([_date(info[f][2]) for f in judged], pa.date32()),
+            "run_id": pa.array([o.run_id] * len(judged), pa.string()),
+            "beoordeeld_op": pa.array([now] * len(judged), pa.timestamp("us")),
+        }
+    )
+    rows = o.blokkades
+    blokkades = pa.table(
+        {
+            "peildatum": pa.array([peil] * len(rows), pa.date32()),
+            "bron": pa.array([b.tegenhouding.bron for b in rows], pa.string()),
+            "uitvoerder": pa.array([b.tegenhouding.uitvoerder or None for b in rows], pa.string()),
+            "leverdatum": pa.array([b.tegenhouding.leverdatum for b in rows], pa.date32()),
+            "levering": pa.array([b.tegenhouding.levering for b in rows], pa.string()),
+            "gemeentecode": pa.array([b.tegenhouding.gemeentecode for b in rows], pa.string()),
+            "controles": pa.array([", ".join(sorted(b.controles)) for b in rows], pa.string()),
+            "afgekeurd": pa.array([b.afgekeurd for b in rows], pa.int64()),
+            "in_kracht_leverdatum": pa.array([b.in_kracht for b in rows], pa.date32()),
+            "besluit": pa.array([b.besluit() for b in rows], pa.string()),
+            "run_id": pa.array([o.run_id] * len(rows), pa.string()),
+            "vastgesteld_op": pa.array([now] * len(rows), pa.timestamp("us")),
+        }
+    )
+    wh._begin()
+    try:
+        wh.execute(f"delete from {schema.BEOORDELINGEN.qualified} where peildatum = ?", (peil,))
+        wh.execute(f"delete from {schema.BLOKKADES.qualified} where peildatum = ?", (peil,))
+        if beoordeeld.num_rows:
+            wh._insert_arrow(schema.BEOORDELINGEN.qualified, beoordeeld)
+        if blokkades.num_rows:
+            wh._insert_arrow(schema.BLOKKADES.qualified, blokkades)
+    except BaseException:
+        wh._rollback()
+        raise
+    wh._commit()
+
+
+def _str(v) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
+def _date(v) -> dt.date | None:
+    if v is None:
+        return None
+    return (
+        v.date()
+        if isinstance(v, dt.datetime)
+        else v
+        if isinstance(v, dt.date)
+        else dt.date.fromisoformat(str(v)[:10])
+    )
+
+
+def beoordeel(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+    """The gate as a task: resolve the peildatum, judge, record. Returns what the build needs (JSON-able)."""
+    settings = Settings.resolve(params)
+    run_id = _run_id(settings, run_id)
+    with connect(settings.warehouse) as wh:
+        schema.ensure(wh)
+        peil = peildatum_mod.voor_warehouse(wh, settings.peildatum)
+        log.info("%s", peil.beschrijving())
+        o = oordeel(wh, peil.datum, run_id)
+        registreer(wh, o)
+    for b in o.blokkades:
+        log.warning(
+            "blokkerend: %s voor %s (%s): %s",
+            b.tegenhouding.levering,
+            b.tegenhouding.gemeentecode,
+            ", ".join(sorted(b.controles)),
+            b.besluit(),
+        )
+    log.info(
+        "%d leveringen beoordeeld in %d ronde(n), %d tegengehouden",
+        len({f.rsplit("/", 1)[0] for f, _ in o.bestanden}),
+        o.rondes,
+        len(o.blokkades),
+    )
+    return {
+        "run_id": run_id,
+        "peildatum": peil.datum,
+        "herkomst": peil.herkomst,
+        "blokkades": [
+            {
+                "levering": b.tegenhouding.levering,
+                "bron": b.tegenhouding.bron,
+                "uitvoerder": b.tegenhouding.uitvoerder or None,
+                "leverdatum": b.tegenhouding.leverdatum.isoformat(),
+                "gemeentecode": b.tegenhouding.gemeentecode,
+                "controles": sorted(b.controles),
+                "afgekeurd": b.afgekeurd,
+                "in_kracht": b.in_kracht.isoformat() if b.in_kracht else None,
+                "besluit": b.besluit(),
+            }
+            for b in o.blokkades
+        ],
+    }
+
+
+def blokkades(wh: Warehouse, peildatum: str | dt.date | None) -> list[dict[str, Any]]:
+    """The recorded verdict for a peildatum: one dict per held-back delivery and gemeente."""
+    if peildatum is None or not has_relation(wh, schema.BLOKKADES.qualified):
+        return []
+    df = query_frame(
+        wh,
+        f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
+        f"from {schema.BLOKKADES.qualified} where peildatum = ? order by levering, gemeentecode",
+        (str(peildatum)[:10],),
+    )
+    return df.to_dict("records")
