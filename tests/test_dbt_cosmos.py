@@ -79,8 +79,9 @@ def test_transform_dag_parses_fast_without_io():
     for name in models:  # every model and seed is visible as a task, with its tests
         assert any(t.startswith(f"dbt.{name}") for t in tasks), name
     assert "docs" in tasks
-    # the blocking quality checks run before the build, the kept figures go back after it
-    assert {"blocking_checks", "keep_previous_publication"} <= tasks
+    # the blocking checks judge the deliveries before the build; publiek, historie and the
+    # publication follow it
+    assert {"blocking_checks", "prepare_publication", "publish"} <= tasks
 
 
 _RUN = r"""

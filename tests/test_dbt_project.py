@@ -53,14 +53,14 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-#: Marts that count persons: each has a suppressed copy in schema publiek.
+#: Marts that count persons: each has a suppressed copy in schema publiek and a historie table.
 COUNT_MARTS = (
     "fct_huisvesting_doorlooptijd", "fct_inburgeraars_instroom", "fct_pip_tijdigheid", "fct_leerroute_stand",
     "fct_leerroute_wissel", "fct_uitstroom", "fct_participatie", "fct_zroute_participatie", "fct_spuk",
     "fct_ondertussengroep", "fct_taakstelling_halfjaar", "fct_taakstelling_jaar",
 )  # fmt: skip
 
-SCHEMAS = {"staging", "intermediate", "marts", "publiek"}
+SCHEMAS = {"staging", "intermediate", "marts", "publiek", "historie"}
 
 
 def _columns(warehouse: str) -> dict[tuple[str, str], list[str]]:
@@ -68,7 +68,7 @@ def _columns(warehouse: str) -> dict[tuple[str, str], list[str]]:
     with connect(warehouse, read_only=not warehouse.startswith("postgres")) as wh:
         rows = wh.query(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('staging', 'intermediate', 'marts', 'publiek') "
+            "where table_schema in ('staging', 'intermediate', 'marts', 'publiek', 'historie') "
             "order by table_schema, table_name, ordinal_position"
         )
     out: dict[tuple[str, str], list[str]] = {}
@@ -100,9 +100,11 @@ def _assert_project_shape(settings: Settings, result: transform.BuildResult) -> 
     for mart in COUNT_MARTS:
         copy = columns.get(("publiek", mart))
         assert copy is not None, f"publiek.{mart} missing"
-        assert "onderdrukt" in copy
-        assert [c for c in MART_COLUMNS[mart] if c not in copy] == [], (
-            f"publiek.{mart} lacks contract columns"
+        assert copy == columns[("marts", mart)] + ["onderdrukt"], f"publiek.{mart}"
+        history = columns.get(("historie", mart))
+        assert history is not None and history[0] == "peildatum", f"historie.{mart}"
+        assert [c for c in MART_COLUMNS[mart] if c not in history and c != "peildatum"] == [], (
+            f"historie.{mart} lacks contract columns"
         )
 
     # every model and every column it outputs is documented beside it
@@ -113,7 +115,8 @@ def _assert_project_shape(settings: Settings, result: transform.BuildResult) -> 
         name = node["alias"] or node["name"]
         assert node["description"].strip(), f"{node['name']} has no description"
         documented = {c for c, meta in node["columns"].items() if meta.get("description", "").strip()}
-        built = set(columns.get((node["schema"], name), []))
+        # PostgreSQL builds the marts in marts__werk and publishes them as marts: the same columns
+        built = set(columns.get((node["schema"].removesuffix("__werk"), name), []))
         assert built, f"{node['schema']}.{name} was not built"
         assert built <= documented, f"{node['name']}: undocumented columns {sorted(built - documented)}"
         assert documented <= built, f"{node['name']}: documented but absent {sorted(documented - built)}"
@@ -131,7 +134,7 @@ def test_project_builds_on_an_empty_duckdb(tmp_path):
             "gecontroleerd, afgekeurd, geslaagd) values ('GM0629', current_timestamp, 'pip_termijn', "
             "'waarschuwing', 10, 1, 9)"
         )
-    result = transform.build(settings, full_refresh=True, docs=False, select="fct_registratiekwaliteit")
+    result = transform.dbt_build(settings, full_refresh=True, docs=False, select="fct_registratiekwaliteit")
     assert result.ok, result.summary()
     with connect(settings.warehouse, read_only=True) as wh:
         assert wh.query("select count(*) from marts.fct_registratiekwaliteit")[0][0] == 1
@@ -186,6 +189,33 @@ def test_dbt_env_has_the_same_keys_for_both_backends(tmp_path):
     assert duck["REGIE_DBT_TARGET"] == "duckdb" and duck["REGIE_DBT_DUCKDB_PATH"].endswith("x.duckdb")
     assert pg["REGIE_DBT_TARGET"] == "postgres" and pg["REGIE_DBT_PG_DBNAME"] == "regie"
     assert duck["DBT_LOG_PATH"] == str(tmp_path / "dbt" / "logs")
+
+
+def test_the_build_publishes_what_it_built(tmp_path):
+    """An empty warehouse: the peildatum is today (no delivery yet), and BI gets a publication file."""
+    import datetime as dt
+
+    import duckdb
+
+    from regie.publish import doel
+
+    settings = Settings.resolve({"home": str(tmp_path / "home"), "warehouse": str(tmp_path / "regie.duckdb")})
+    result = _empty_warehouse_build(settings)
+    assert result.peildatum == dt.date.today().isoformat()
+    assert (
+        result.publicatie["doel"]
+        == str(tmp_path / "regie_publicatie.duckdb")
+        == str(doel(settings.warehouse))
+    )
+    con = duckdb.connect(result.publicatie["doel"], read_only=True)
+    try:
+        schemas = {
+            r[0]
+            for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()
+        }
+    finally:
+        con.close()
+    assert schemas == {"marts", "publiek", "historie"}  # never raw, audit, staging or intermediate
 
 
 def test_vars_default_to_today_and_five():

@@ -1,11 +1,11 @@
-"""The same checks, blocking and mails on a PostgreSQL warehouse."""
+"""The same checks, the blocking verdict and mails on a PostgreSQL warehouse."""
 
 from __future__ import annotations
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from regie.quality import publicatie, scorecard_text, tasks
+from regie.quality import poort, scorecard_text, tasks
 from regie.quality.resultaten import bevindingen
 from regie.warehouse import connect
 
@@ -19,23 +19,17 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
     ingest(tmp_path / "landing", tmp_path / "home", pg_url)
     params = {"warehouse": pg_url, "home": str(tmp_path / "home"), "peildatum": PEILDATUM, "run_id": "pg"}
 
-    verdict = publicatie.poort(params)
-    assert {(b["bron"], b["gemeentecode"]) for b in verdict["blokkades"]} == {
-        ("duo", "GM0579"),
-        ("gemeente", "GM0546"),
-        ("gemeente", "GM0626"),
-        ("gemeente", "GM1916"),
+    verdict = poort.beoordeel(params)
+    assert {(b["levering"], b["gemeentecode"]) for b in verdict["blokkades"]} == {
+        ("duo/2025-02-25", "GM0579"),
+        ("gemeente/GM0546/2025-02-25", "GM0546"),
+        ("gemeente/GM1916/2025-02-25", "GM0626"),
+        ("gemeente/GM1916/2025-02-25", "GM1916"),
     }
     with connect(pg_url) as wh:
-        wh.execute("create schema if not exists marts")
-        wh.execute("create table marts.fct_x as select 'GM1916'::varchar as gemeentecode, 'vorige' as waarde")
-    kept = publicatie.bewaar_vorige(params, verdict, {"gemeente": ["marts.fct_x"]})
-    with connect(pg_url) as wh:
-        wh.execute("drop table marts.fct_x")
-        wh.execute("create table marts.fct_x as select 'GM1916'::varchar as gemeentecode, 'nieuw' as waarde")
-    publicatie.herstel(params, kept)
-    with connect(pg_url) as wh:
-        assert wh.query("select waarde from marts.fct_x") == [("vorige",)]
+        assert wh.query(
+            "select count(*) from audit.kwaliteit_blokkades where peildatum = ?", (PEILDATUM,)
+        ) == [(4,)]
 
     tasks.controleer(params)
     with connect(pg_url) as wh:

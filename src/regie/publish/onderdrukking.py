@@ -17,11 +17,12 @@ The rule (docs/publicatie.md, "Onderdrukking"):
    of the equations), or together with the fact that no count is negative
    (the smallest and the largest value a linear programme allows coincide).
    While some primary cell - or a small unpublished part - can be recovered,
-   one more cell is hidden: among the shown counts in the equations around it,
-   the one that loses least - the smallest non-zero count (a hidden zero next
-   to a hidden small count would give the small count away once counts are
-   known to be non-negative), ties by column order and then row order - and,
-   preferably, one that on its own makes the cell unrecoverable.
+   one more cell is hidden: among the shown counts in the equations around it
+   that make it unrecoverable, the one that loses least per small count it
+   protects (its value divided by the number of recoverable small counts it
+   protects at once; then the smaller value, column order, row order). A zero
+   is chosen only when nothing else helps: a hidden zero next to a hidden small
+   count gives the small count away once counts are known to be non-negative.
 3. **Derived values** (medians, amounts computed from counts: ``afgeleid``) are
    null when any count they come from is hidden.
 
@@ -162,7 +163,9 @@ class _Oplosser:
 
     def __init__(self, s: Stelsel, verborgen: set[Cel]) -> None:
         self.s = s
-        self.onbekend = set(verborgen) | set(s.virtueel)
+        # an unpublished part that is zero counts as known: an attacker can often tell (every
+        # registration of an old year is past the 70 days, so "registered, no PIP yet" is 0)
+        self.onbekend = set(verborgen) | {c for c in s.virtueel if s.waarden[c] != 0}
         self.per_cel = s.per_cel()
 
     def component(self, cel: Cel) -> tuple[list[Cel], list[int]]:
@@ -227,7 +230,7 @@ def onderdruk(df: pd.DataFrame, spec: MartSpec, drempel: int) -> Uitkomst:
         cel = todo.pop(0)
         if not opl.vastgelegd(cel):
             continue
-        extra = _kies_aanvulling(s, opl, cel)
+        extra = _kies_aanvulling(s, opl, cel, klein)
         if extra is None:  # nothing left to hide around it (cannot happen with consistent data)
             raise RuntimeError(f"{spec.naam}: no complementary cell protects {cel}")
         verborgen.add(extra)
@@ -256,19 +259,32 @@ def onderdruk(df: pd.DataFrame, spec: MartSpec, drempel: int) -> Uitkomst:
     return Uitkomst(publiek, verborgen, primair, len(verborgen) - primair, rows)
 
 
-def _kies_aanvulling(s: Stelsel, opl: _Oplosser, cel: Cel) -> Cel | None:
-    """The shown count to hide next to a recoverable cell (see the module docstring)."""
+def _kies_aanvulling(s: Stelsel, opl: _Oplosser, cel: Cel, klein: set[Cel]) -> Cel | None:
+    """The shown count to hide next to a recoverable cell (see the module docstring).
+
+    Among the shown counts in the equations around it, the one that loses least per small
+    count it protects: a hidden 6 that protects two small counts beats a hidden 5 that
+    protects one. Zeros only when nothing else helps.
+    """
     cells, eqs = opl.component(cel)
     kandidaten = sorted(
         {c for e in eqs for c, _ in s.vergelijkingen[e] if c not in opl.onbekend and c not in s.virtueel},
         key=lambda c: (s.waarden[c] == 0, s.waarden[c], c[1], c[0]),
     )
+    # the recoverable small counts a candidate could also protect: those in equations with it
+    near = {o for c in kandidaten for e in opl.per_cel.get(c, ()) for o, _ in s.vergelijkingen[e]}
+    open_ = [o for o in sorted(near) if o in klein and o in opl.onbekend and opl.vastgelegd(o)]
+    best: tuple | None = None
     for c in kandidaten:
         opl.onbekend.add(c)
-        helpt = not opl.vastgelegd(cel)
+        if not opl.vastgelegd(cel):
+            protected = 1 + sum(1 for o in open_ if o != cel and not opl.vastgelegd(o))
+            score = (s.waarden[c] == 0, s.waarden[c] / protected, s.waarden[c], c[1], c[0])
+            if best is None or score < best[0]:
+                best = (score, c)
         opl.onbekend.discard(c)
-        if helpt:
-            return c
+    if best is not None:
+        return best[1]
     return kandidaten[0] if kandidaten else None
 
 
@@ -277,8 +293,9 @@ def aanval(publiek: pd.DataFrame, mart: pd.DataFrame, spec: MartSpec, drempel: i
 
     With the published table, the declared relations and every linear relation that holds on
     every row of the mart between its counts (found from the data, so an undeclared one counts
-    too): which hidden cell, or unpublished small part, can be computed? Returns a line per
-    recovered value (empty: nothing recovered).
+    too, when the table has more than twice as many rows as counts), and the fact that no count
+    is negative: which hidden cell, or unpublished small part, can be computed? Returns a line
+    per recovered value (empty: nothing recovered).
     """
     rows = canoniek(mart, spec)
     pub = canoniek(publiek.drop(columns=["onderdrukt"], errors="ignore"), spec)
@@ -292,10 +309,11 @@ def aanval(publiek: pd.DataFrame, mart: pd.DataFrame, spec: MartSpec, drempel: i
         for i in range(len(pub))
         if _getal(pub.at[i, c]) is None and (i, c) in s.waarden
     }
-    # relations found in the data: the null space of the counts over all rows
+    # relations found in the data: the null space of the counts over all rows (only with rows
+    # enough: on a handful of rows any vector fits, which would be no relation at all)
     cols = [c for c in spec.tellingen if c in rows.columns]
     full = [i for i in range(len(rows)) if all((i, c) in s.waarden for c in cols)]
-    if cols and full:
+    if cols and len(full) > 2 * len(cols) + 2:
         m = np.array([[s.waarden[(i, c)] for c in cols] for i in full])
         _, sing, vt = np.linalg.svd(m)
         rank = int((sing > 1e-9 * max(1.0, sing[0] if len(sing) else 1.0)).sum())

@@ -52,7 +52,7 @@ PUBLICATIES = Table(
         ("gepubliceerd_op", "timestamp"),
         ("doel", "varchar"),  # the DuckDB file or the PostgreSQL schemas BI reads
         ("tabellen", "bigint"),
-        ("seconden", "double"),
+        ("seconden", "double precision"),
     ),
 )
 

@@ -292,7 +292,7 @@ def gemeente_sql(expr: str) -> str:
     """GMxxxx from a gemeentecode as stored (the dbt macro ``gemeentecode`` does the same)."""
     return (
         f"case when {expr} is null or trim({expr}) = '' then null "
-        f"when upper(trim({expr})) like 'GM%' then upper(trim({expr})) "
+        f"when substr(upper(trim({expr})), 1, 2) = 'GM' then upper(trim({expr})) "
         f"else 'GM' || lpad(trim({expr}), 4, '0') end"
     )
 
