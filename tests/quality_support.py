@@ -28,6 +28,7 @@ from regie.warehouse import connect
 D = dt.date
 LEVERING = D(2025, 2, 25)  # gemeente and DUO deliveries; the peildatum of the runs
 TVS_LEVERING = D(2024, 10, 31)
+EERDERE_LEVERING = D(2025, 1, 31)  # a clean delivery before LEVERING (scenario_met_eerdere_levering)
 PEILDATUM = LEVERING.isoformat()
 
 UITVOERDER = {
@@ -692,6 +693,18 @@ def scenario(root: Path) -> Scenario:
     identifiers = [p.bsn for p in people] + [p.vnummer for p in people if p.vnummer] + ["123456789"]
     births = sorted({p.geboortedatum.isoformat() for p in people} | {"1980-01-01"})
     return Scenario(root, people, identifiers, births, vuren, zwijgen)
+
+
+def scenario_met_eerdere_levering(root: Path, eerder: dt.date = EERDERE_LEVERING) -> Scenario:
+    """The scenario, plus an earlier, clean delivery from every uitvoerder and from DUO.
+
+    The blocking checks hold the scenario's failing deliveries back for their gemeenten; this
+    earlier delivery (only the clean persons ``OK-...``) is then the one in force for them.
+    """
+    sc = scenario(root)
+    clean = identify([p for p in personen() if p.klantnummer.startswith("OK-")])
+    write_landing(root, clean, levering=eerder, tvs=False, afwijzingen=False)
+    return sc
 
 
 def _kenmerk(people: list[Persoon], klantnummer: str) -> str:

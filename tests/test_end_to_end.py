@@ -209,7 +209,12 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
     key_file = home / "pseudoniem.key"
     assert f"demo: created a pseudonymisation key in {key_file}" in first.stdout
     assert "files:  34 loaded, 0 quarantined, 0 duplicate" in first.stdout
-    assert f"warehouse:   {home / 'warehouse' / 'regie.duckdb'}" in first.stdout
+    # BI opens the published file; the work file is regie's own
+    published = f"warehouse: {home / 'warehouse' / 'regie_publicatie.duckdb'}"
+    assert any(line.startswith(published) for line in first.stdout.splitlines())
+    assert f"  work:        {home / 'warehouse' / 'regie.duckdb'}" in first.stdout
+    # the default peildatum is the latest delivery, not today
+    assert "Inburgeraars per huidige leerroute op 2025-02-25:" in first.stdout
     # the headline figures from the marts: the report's backlog on 31 October 2024
     backlog = {
         line.split()[0]: line.split()[1]

@@ -29,7 +29,7 @@ from quality_support import (
     identify,
     ingest,
     personen,
-    scenario,
+    scenario_met_eerdere_levering,
     write_landing,
 )
 
@@ -48,19 +48,13 @@ VERWACHT = {
 }
 
 
-def _landing(root):
-    scenario(root)
-    clean = identify([p for p in personen() if p.klantnummer.startswith("OK-")])
-    write_landing(root, clean, levering=EERDER, tvs=False, afwijzingen=False)
-
-
 @pytest.fixture(scope="module")
 def gebouwd(tmp_path_factory):
     """The scenario with its earlier delivery, ingested and built once."""
     root = tmp_path_factory.mktemp("blokkade")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
-        _landing(root / "landing")
+        scenario_met_eerdere_levering(root / "landing", EERDER)
         ingest(root / "landing", root / "home", root / "wh.duckdb")
         shutil.copy(root / "wh.duckdb", root / "ingested.duckdb")
         settings = Settings.resolve(
@@ -308,3 +302,65 @@ def test_peildatum_defaults_to_the_latest_delivery_and_refuses_one_before_the_fi
             "select count(*) from information_schema.tables where table_schema in ('staging', 'marts') "
             "or table_name in ('werkstand', 'kwaliteit_blokkades')"
         ) == [(0,)]
+
+
+def test_export_for_a_gemeente_without_postgresql(gebouwd, tmp_path):
+    import duckdb
+
+    from regie.publish import meta
+
+    from conftest import run_regie
+
+    _, settings, _ = gebouwd
+    out = run_regie(
+        "export", "--warehouse", settings.warehouse, "--gemeente", "GM1916", "--out", str(tmp_path / "lv.duckdb"),
+        "--parquet", str(tmp_path / "pq"),
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    specs = meta.specs()
+    con = duckdb.connect(str(tmp_path / "lv.duckdb"), read_only=True)
+    try:
+        tables = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        assert len(tables) >= 25 and {s for s, _ in tables} == {"marts", "historie"}
+        for schema, table in tables:
+            spec = specs[table]
+            got = {
+                r[0]
+                for r in con.execute(
+                    f"select distinct {spec.gemeente_kolom} from {schema}.{table}"
+                ).fetchall()
+            }
+            # LV executes inburgering for Voorschoten and Wassenaar; their housing and money stay theirs
+            allowed = (
+                {"GM1916", "GM0626", "GM0629"} if spec.domein in ("inburgering", "referentie") else {"GM1916"}
+            )
+            assert got <= allowed, (schema, table, got)
+        assert (
+            con.execute(
+                "select count(*) from marts.fct_inburgeraars_instroom where woongemeente = 'GM0629'"
+            ).fetchone()[0]
+            > 0
+        )
+        assert con.execute(
+            "select count(*) from marts.fct_huisvesting_doorlooptijd where gemeentecode <> 'GM1916'"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir()) == sorted(
+        f"{s}.{t}.parquet" for s, t in tables
+    )
+
+    unknown = run_regie(
+        "export", "--warehouse", settings.warehouse, "--gemeente", "GM9999", "--out", str(tmp_path / "x")
+    )
+    assert unknown.returncode == 2 and "gemeente GM9999 is not in marts.dim_gemeente" in unknown.stderr
+    nothing = run_regie(
+        "export",
+        "--warehouse",
+        str(tmp_path / "leeg.duckdb"),
+        "--gemeente",
+        "GM1916",
+        "--out",
+        str(tmp_path / "y"),
+    )
+    assert nothing.returncode == 2 and "nothing has been published yet" in nothing.stderr

@@ -83,7 +83,7 @@ def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
                     spec = specs.get(table)
                     if spec is None:
                         continue
-                    sql = f"select * from {schema}.{table} where {_where(spec, lezer)}"
+                    sql = f"select * from {schema}.{table} as rij where {_where(spec, lezer)}"
                     cur = con.execute(sql)
                     names = [d.name for d in cur.description]
                     out[(schema, table)] = pa.Table.from_pandas(
@@ -108,15 +108,16 @@ def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
                 if spec is None:
                     continue
                 out[(schema, table)] = con.execute(
-                    f"select * from {schema}.{table} where {_where(spec, lezer)}"
-                ).fetch_arrow_table()
+                    f"select * from {schema}.{table} as rij where {_where(spec, lezer)}"
+                ).to_arrow_table()
     finally:
         con.close()
     return out
 
 
 def _where(spec, lezer: str) -> str:
-    return leesregel(f'"{spec.gemeente_kolom}"', _lit(spec.domein), lezer)
+    # qualified: the rule's own subquery reads dim_gemeente, whose column has the same name
+    return leesregel(f'rij."{spec.gemeente_kolom}"', _lit(spec.domein), lezer)
 
 
 def _known_gemeente(rows, gemeente: str) -> None:

@@ -53,7 +53,9 @@ class ToegangFout(ValueError):
 def leesregel(kolom: str, domein: str, lezer: str, dim: str = "marts.dim_gemeente") -> str:
     """SQL that is true when gemeente ``lezer`` may read a row of gemeente ``kolom`` in ``domein``.
 
-    The three arguments are SQL expressions. The one definition of the access rule.
+    The three arguments are SQL expressions (qualify a column: the rule's subquery reads
+    ``dim`` as ``u``, whose columns would otherwise capture it). The one definition of the
+    access rule.
     """
     return (
         f"({kolom} = {lezer} or ({domein} in ('inburgering', 'referentie') and exists ("
