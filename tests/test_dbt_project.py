@@ -123,9 +123,26 @@ def _assert_project_shape(settings: Settings, result: transform.BuildResult) -> 
 
 
 def test_project_builds_on_an_empty_duckdb(tmp_path):
+    import datetime as dt
+
+    import duckdb
+
     settings = Settings.resolve({"home": str(tmp_path / "home"), "warehouse": str(tmp_path / "regie.duckdb")})
     result = _empty_warehouse_build(settings)
     _assert_project_shape(settings, result)
+
+    # no delivery yet: the peildatum is today; BI gets a publication file beside the work file
+    assert result.peildatum == dt.date.today().isoformat()
+    assert result.publicatie["doel"] == str(tmp_path / "regie_publicatie.duckdb")
+    con = duckdb.connect(result.publicatie["doel"], read_only=True)
+    try:
+        published = {
+            r[0]
+            for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()
+        }
+    finally:
+        con.close()
+    assert published == {"marts", "publiek", "historie"}  # never raw, audit, staging or intermediate
 
     # the quality checks' scores survive every rebuild, a full refresh included
     with connect(settings.warehouse) as wh:
@@ -189,33 +206,6 @@ def test_dbt_env_has_the_same_keys_for_both_backends(tmp_path):
     assert duck["REGIE_DBT_TARGET"] == "duckdb" and duck["REGIE_DBT_DUCKDB_PATH"].endswith("x.duckdb")
     assert pg["REGIE_DBT_TARGET"] == "postgres" and pg["REGIE_DBT_PG_DBNAME"] == "regie"
     assert duck["DBT_LOG_PATH"] == str(tmp_path / "dbt" / "logs")
-
-
-def test_the_build_publishes_what_it_built(tmp_path):
-    """An empty warehouse: the peildatum is today (no delivery yet), and BI gets a publication file."""
-    import datetime as dt
-
-    import duckdb
-
-    from regie.publish import doel
-
-    settings = Settings.resolve({"home": str(tmp_path / "home"), "warehouse": str(tmp_path / "regie.duckdb")})
-    result = _empty_warehouse_build(settings)
-    assert result.peildatum == dt.date.today().isoformat()
-    assert (
-        result.publicatie["doel"]
-        == str(tmp_path / "regie_publicatie.duckdb")
-        == str(doel(settings.warehouse))
-    )
-    con = duckdb.connect(result.publicatie["doel"], read_only=True)
-    try:
-        schemas = {
-            r[0]
-            for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()
-        }
-    finally:
-        con.close()
-    assert schemas == {"marts", "publiek", "historie"}  # never raw, audit, staging or intermediate
 
 
 def test_vars_default_to_today_and_five():

@@ -191,6 +191,7 @@ def test_the_verdict_is_a_function_of_the_data(gebouwd, tmp_path):
         assert wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all") == first
 
 
+@pytest.mark.slow  # a dbt build of its own
 def test_a_delivery_arriving_after_the_gate_waits_for_the_next_run(gebouwd, tmp_path, monkeypatch):
     """Staging only uses what the checks judged: a delivery loaded between the gate and dbt is not used."""
     root, _, _ = gebouwd
@@ -269,6 +270,7 @@ def test_a_person_duo_delivers_twice_is_taken_from_the_last_line_and_reported(ge
     assert found == [("GM0629", "F-duo_persoon_dubbel", "waarschuwing")]
 
 
+@pytest.mark.slow  # a dbt build of its own
 def test_no_verdict_for_a_peildatum_means_no_delivery_is_in_force(gebouwd, tmp_path):
     """dbt on its own, for a peildatum the checks never judged, builds nothing from unjudged data."""
     root, _, _ = gebouwd

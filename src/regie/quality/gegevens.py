@@ -527,7 +527,9 @@ class Gegevens:
         keuze = self.keuze()
         wanted = keuze.bestanden()
         k = keuze.kandidaten
-        out = k[[(p, int(v)) in wanted for p, v in zip(k["path"], k["versie"], strict=True)]].reset_index(drop=True)
+        out = k[[(p, int(v)) in wanted for p, v in zip(k["path"], k["versie"], strict=True)]].reset_index(
+            drop=True
+        )
         out["uitvoerder"] = out["uitvoerder"].where(out["uitvoerder"] != "", None)
         return out
 

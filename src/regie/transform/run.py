@@ -62,6 +62,8 @@ class BuildResult:
     peildatum: str | None = None
     blokkades: list[dict[str, Any]] = field(default_factory=list)
     publicatie: dict[str, Any] | None = None
+    #: wall seconds per step of :func:`build` (controles, dbt, voorbereiden, publiceren)
+    stappen: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -203,15 +205,25 @@ def build(
     from . import flow
 
     params = settings.as_params()
+    steps: dict[str, float] = {}
+    started = time.monotonic()
     verdict = flow.start(params, settings.run_id)
+    steps["controles"] = time.monotonic() - started
     built = dataclasses.replace(settings, peildatum=verdict["peildatum"])
+    started = time.monotonic()
     result = dbt_build(built, full_refresh=full_refresh, threshold=threshold, docs=docs, check=check)
+    steps["dbt"] = time.monotonic() - started
     result.peildatum = verdict["peildatum"]
     result.blokkades = verdict["blokkades"]
     if result.ok:
+        started = time.monotonic()
         flow.prepare(built.as_params(), verdict)
+        steps["voorbereiden"] = time.monotonic() - started
         if publish:
+            started = time.monotonic()
             result.publicatie = flow.publish_(built.as_params(), verdict.get("run_id"))
+            steps["publiceren"] = time.monotonic() - started
+    result.stappen = {k: round(v, 2) for k, v in steps.items()}
     return result
 
 
