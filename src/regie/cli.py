@@ -89,18 +89,19 @@ def _run(settings: Settings, until: str = "quality") -> int:
         print()
         print(scorecard_text(settings.warehouse, report.run_id))
     if until != "ingest":
-        _print_publication(settings)
+        _print_publication(settings, report.ok)
     return 0 if report.ok else 1
 
 
-def _print_publication(settings: Settings) -> None:
+def _print_publication(settings: Settings, ok: bool = True) -> None:
     """The place BI tools open, on a line of its own that starts with ``warehouse:``."""
     from . import publish
 
     peil, when = publish.laatste(settings.warehouse)
     print()
     if peil:
-        print(f"peildatum: {peil} (published {when})")
+        note = "" if ok else "; this run did not publish, BI still sees this publication"
+        print(f"peildatum: {peil} (published {when}{note})")
     else:
         print("peildatum: nothing published yet (see the DAG results above)")
     print(f"warehouse: {publish.beschrijf(settings.warehouse)}")
