@@ -283,3 +283,28 @@ def test_history_keeps_each_peildatum_once(verloop):
         con.close()
     assert [p for p, _ in peildata] == ["2025-02-25", NIEUW]  # the killed run and its rerun: once
     assert dict(peildata)[NIEUW] == now
+
+
+def test_a_difference_attack_on_every_published_table_recovers_nothing(verloop):
+    """Every publiek table of the generated sample: no small count shown, none computable from the
+    declared relations, the relations found in the data, or non-negativity."""
+    from regie.publish import meta
+    from regie.publish.onderdrukking import aanval
+
+    con = duckdb.connect(str(verloop["published"]), read_only=True)
+    try:
+        published = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'publiek'"
+        ).fetchall()}  # fmt: skip
+        specs = {t: s for t, s in meta.specs().items() if s.publiek}
+        assert published == set(specs)
+        found, hidden = [], 0
+        for table, spec in specs.items():
+            mart = con.execute(f"select * from marts.{table}").df()
+            publiek = con.execute(f"select * from publiek.{table}").df()
+            found += aanval(publiek, mart, spec, 5)
+            hidden += int(publiek["onderdrukt"].sum())
+    finally:
+        con.close()
+    assert found == []
+    assert hidden > 100  # the sample has small cells enough to make this a test

@@ -269,3 +269,21 @@ def test_export_holds_only_what_the_gemeente_may_read(pg, tmp_path):
         assert parquet == con.execute("select count(*) from marts.fct_inburgeraars_instroom").fetchone()
     finally:
         con.close()
+
+
+def test_a_difference_attack_on_publiek_recovers_nothing_on_postgresql(pg):
+    import pandas as pd
+
+    from regie.publish.onderdrukking import aanval
+
+    found = []
+    with psycopg.connect(pg["url"]) as con:
+        for table, spec in meta.specs().items():
+            if not spec.publiek:
+                continue
+            frames = []
+            for schema in ("publiek", "marts"):
+                cur = con.execute(f"select * from {schema}.{table}")
+                frames.append(pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description]))
+            found += aanval(frames[0], frames[1], spec, 5)
+    assert found == []

@@ -366,3 +366,26 @@ def test_export_for_a_gemeente_without_postgresql(gebouwd, tmp_path):
         str(tmp_path / "y"),
     )
     assert nothing.returncode == 2 and "nothing has been published yet" in nothing.stderr
+
+
+def test_a_difference_attack_on_every_published_table_recovers_nothing(gebouwd):
+    import duckdb
+
+    from regie.publish import doel, meta
+    from regie.publish.onderdrukking import aanval
+
+    _, settings, _ = gebouwd
+    con = duckdb.connect(str(doel(settings.warehouse)), read_only=True)
+    try:
+        found = []
+        for table, spec in meta.specs().items():
+            if spec.publiek:
+                found += aanval(
+                    con.execute(f"select * from publiek.{table}").df(),
+                    con.execute(f"select * from marts.{table}").df(),
+                    spec,
+                    5,
+                )
+    finally:
+        con.close()
+    assert found == []

@@ -349,6 +349,17 @@ PER_KLANT = ("leerroutes", "activiteiten", "uitkomsten", "handhaving")
 GEMEENTE_KOLOM = {"dossiers": "woongemeente", "financien": "gemeentecode"}
 
 
+def _peildatum_van(wh: Warehouse, bron: str) -> str:
+    """No peildatum given: the one the staging views were built for, else the latest delivery date."""
+    from ..peildatum import voor_warehouse
+
+    if bron != "raw" and has_relation(wh, "staging.stg_audit__bestanden"):
+        rows = wh.query("select max(peildatum) from staging.stg_audit__bestanden")
+        if rows and rows[0][0] is not None:
+            return str(rows[0][0])[:10]
+    return voor_warehouse(wh, None).datum
+
+
 def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
     """A query's rows as a DataFrame, on either backend."""
     if wh.kind == "duckdb":
@@ -382,10 +393,8 @@ class Gegevens:
             raise ValueError(f"bron moet auto, staging of raw zijn, niet {bron!r}")
         if tegengehouden and bron != "raw":
             raise ValueError("tegengehouden leveringen gelden alleen voor bron='raw' (staging kiest zelf)")
-        from ..peildatum import voor_warehouse
-
         self.wh = wh
-        self.peildatum = peildatum or voor_warehouse(wh, None).datum
+        self.peildatum = peildatum or _peildatum_van(wh, bron)
         self.bron = bron
         self.tegengehouden = frozenset(tegengehouden)
         self.gelezen_uit: dict[str, str] = {}
@@ -531,6 +540,7 @@ class Gegevens:
             drop=True
         )
         out["uitvoerder"] = out["uitvoerder"].where(out["uitvoerder"] != "", None)
+        out["leverdatum"] = pd.to_datetime(out["leverdatum"])  # as the database returns it
         return out
 
     # -- check tables -------------------------------------------------------
@@ -779,6 +789,7 @@ def _leveringen(g: Gegevens) -> pd.DataFrame:
     loaded = loaded[loaded["aantal_rijen"] > 0]
     rows = pd.concat([rejects, loaded], ignore_index=True)
     rows = rows.merge(files[["bestand", "bron", "uitvoerder", "leverdatum"]], on="bestand", how="left")
+    rows["uitvoerder"] = rows["uitvoerder"].astype(object).where(rows["uitvoerder"].notna(), None)
     rows["gemeentecode"] = rows["uitvoerder"]
     rows["reden_afwijzing"] = rows["reden"]
     rows["klantnummer"] = None

@@ -286,3 +286,16 @@ def blokkades(wh: Warehouse, peildatum: str | dt.date | None) -> list[dict[str, 
         (str(peildatum)[:10],),
     )
     return df.to_dict("records")
+
+
+def tegenhoudingen(wh: Warehouse, peildatum: str) -> frozenset[Tegenhouding]:
+    """The deliveries held back for a peildatum, as recorded (what staging will leave out)."""
+    return frozenset(
+        Tegenhouding(
+            r["bron"],
+            _date(r["leverdatum"]),
+            r["uitvoerder"] if isinstance(r["uitvoerder"], str) else "",
+            r["gemeentecode"],
+        )
+        for r in blokkades(wh, peildatum)
+    )
