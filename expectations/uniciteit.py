@@ -3,8 +3,9 @@
 A second open dossier or a second open leerroute counts the person twice in
 every stand at the peildatum, so both block the marts built from the
 delivery until the older one is closed. A person DUO delivers twice in one
-delivery is resolved by a fixed rule in staging (the last line counts) and
-reported, never blocking: the other records of the delivery are fine.
+delivery, or a half year COA publishes twice for a gemeente, is resolved by a
+fixed rule in staging (the last line counts) and reported, never blocking: the
+other records of the delivery are fine.
 """
 
 import great_expectations.expectations as gxe
@@ -74,6 +75,25 @@ def controles() -> list[Controle]:
                     gxe.ExpectColumnValuesToBeBetween(column="aantal_in_levering", max_value=1),
                     "persoon staat {aantal_in_levering} keer in de DUO-levering; regie gebruikt de laatste "
                     "regel ({regelnummer})",
+                ),
+            ),
+        ),
+        Controle(
+            code="tvs_periode_dubbel",
+            naam="TVS: halfjaar meer dan eens in één levering",
+            uitleg=(
+                "COA publiceert per gemeente en halfjaar één stand. Dit halfjaar staat er vaker in; regie "
+                "gebruikt de laatste regel van het bestand en laat de eerdere weg. Vraag COA welke stand klopt."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="uniciteit",
+            domein="huisvesting",
+            verwachtingen=(
+                Verwachting(
+                    "taakstelling",
+                    gxe.ExpectColumnValuesToBeBetween(column="aantal_in_levering", max_value=1),
+                    "periode {periode} staat {aantal_in_levering} keer in de TVS-levering; regie gebruikt de "
+                    "laatste regel ({regelnummer})",
                 ),
             ),
         ),

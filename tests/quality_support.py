@@ -653,6 +653,15 @@ def scenario(root: Path) -> Scenario:
         sep=",",
     )
 
+    # COA publishes Oegstgeest's 2024-I twice; the earlier line is wrong (staging uses the last)
+    tvs = root / "coa_tvs" / TVS_LEVERING.isoformat() / "taakstelling.csv"
+    lines = tvs.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("GM0579;") and ";2024-I;" in line)
+    fout = lines[i].split(";")
+    fout[3] = "99"  # stand_begin
+    lines.insert(i, ";".join(fout))
+    tvs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
     vuren: dict[str, set] = {}
     zwijgen: dict[str, set] = {}
     for p in people:
@@ -672,6 +681,8 @@ def scenario(root: Path) -> Scenario:
     }
     vuren["gerealiseerd_wijkt_af_van_tvs"] = {("GM0629", "periode 2024-I")}
     zwijgen["gerealiseerd_wijkt_af_van_tvs"] = {("GM0629", "periode 2024-II"), ("GM0626", "periode 2024-I")}
+    vuren["tvs_periode_dubbel"] = {("GM0579", "periode 2024-I")}
+    zwijgen["tvs_periode_dubbel"] = {("GM0579", "periode 2024-II"), ("GM0626", "periode 2024-I")}
     vuren["taakstelling_correctie"] = {("GM0626", "periode 2024-II")}
     zwijgen["taakstelling_correctie"] = {("GM0629", "periode 2024-II"), ("GM1916", "periode 2024-II")}
     vuren["afgewezen_rijen"] = {

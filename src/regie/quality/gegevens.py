@@ -103,6 +103,10 @@ _LEVERING = ("bestand", "leverdatum", "regelnummer")
 #: Who a national row is about, for the one-row-per-person rules (the same expressions as staging).
 DUO_PERSOON = "coalesce(r.persoon_id, r._bestand || ':' || cast(r._regelnummer as varchar))"
 TVS_PERSOON = "coalesce(r.vnummer_id, r.persoon_id, r._bestand || ':' || cast(r._regelnummer as varchar))"
+TVS_PERIODE = (
+    "case when substr(upper(trim(r.gemeentecode)), 1, 2) = 'GM' then upper(trim(r.gemeentecode)) "
+    "else 'GM' || lpad(trim(r.gemeentecode), 4, '0') end, upper(trim(r.periode))"
+)
 _RAW_LEVERING = (
     ("bestand", "r._bestand"),
     ("leverdatum", "r._leverdatum"),
@@ -206,9 +210,11 @@ BASIS: dict[str, Basis] = {
             "stand_begin",
             "taakstelling",
             "gerealiseerd",
+            "aantal_in_levering",
             *_LEVERING,
         ),
-        raw_namen=_RAW_LEVERING,
+        raw_namen=(("aantal_in_levering", f"count(*) over (partition by {TVS_PERIODE}, r._bestand)"),)
+        + _RAW_LEVERING,
     ),
 }
 
@@ -468,6 +474,14 @@ class Gegevens:
             # one row per person: the newest delivery, then the last line (as stg_duo__personen)
             return (
                 f"select {names} from (select {cols}, row_number() over (partition by {DUO_PERSOON} "
+                f"order by r._leverdatum desc, r._regelnummer desc) as _rang "
+                f"from {spec.raw} r where {where}) t where _rang = 1",
+                params,
+            )
+        if spec.raw == "raw.coa_tvs__taakstelling":
+            # one row per gemeente and half year: the last line (as stg_coa_tvs__taakstelling)
+            return (
+                f"select {names} from (select {cols}, row_number() over (partition by {TVS_PERIODE} "
                 f"order by r._leverdatum desc, r._regelnummer desc) as _rang "
                 f"from {spec.raw} r where {where}) t where _rang = 1",
                 params,
