@@ -278,12 +278,3 @@ def laatste_publicatie(wh: Warehouse) -> tuple | None:
     )
     return rows[0] if rows else None
 
-
-def peildata(wh: Warehouse) -> list[str]:
-    """The peildata historie holds (any table)."""
-    historie = work_schema(wh.kind, "historie")
-    found: set[str] = set()
-    for table in tabellen(wh, historie):
-        for (d,) in wh.query(f"select distinct cast(peildatum as varchar) from {historie}.{table}"):
-            found.add(str(d)[:10])
-    return sorted(found)

@@ -10,8 +10,9 @@ condition to the records the check applies to.
 
 Severities:
 - ``blokkerend``: the data cannot be right (a date after the delivery, two open
-  routes for one person). The marts built from that source keep their previous
-  publication for the gemeente concerned until the source is corrected.
+  routes for one person). The delivery is held back for the gemeente concerned:
+  its figures stay on the delivery before, until the source is corrected
+  (regie.quality.poort).
 - ``waarschuwing``: the registration is incomplete or disagrees with another
   source. Reported, never blocking.
 """
