@@ -277,4 +277,3 @@ def laatste_publicatie(wh: Warehouse) -> tuple | None:
         "order by gepubliceerd_op desc limit 1"
     )
     return rows[0] if rows else None
-

@@ -349,6 +349,11 @@ def kies(wh: Warehouse, peildatum: str, tegengehouden: frozenset[Tegenhouding] =
     return Keuze(k.reset_index(drop=True), gekozen, vervangingen)
 
 
+def bron_van(basis: str) -> str:
+    """The source folder a base table comes from ("*": every source)."""
+    return "*" if basis == "*" else BASIS[basis].raw.split(".", 1)[1].split("__", 1)[0]
+
+
 #: The municipal files about a klant: their rows belong to the klant's gemeente (its dossier in force).
 PER_KLANT = ("leerroutes", "activiteiten", "uitkomsten", "handhaving")
 #: The column that says whose a row is, for the other raw tables (the staging models say the same).
@@ -394,7 +399,10 @@ class Gegevens:
         peildatum: str | None = None,
         bron: str = "auto",
         tegengehouden: frozenset[Tegenhouding] = frozenset(),
+        hergebruik: dict[str, pd.DataFrame] | None = None,
     ) -> None:
+        """``hergebruik``: base frames already loaded for the same choice of deliveries (the gate's
+        next round reuses the sources whose choice did not change)."""
         if bron not in ("auto", "staging", "raw"):
             raise ValueError(f"bron moet auto, staging of raw zijn, niet {bron!r}")
         if tegengehouden and bron != "raw":
@@ -404,9 +412,12 @@ class Gegevens:
         self.bron = bron
         self.tegengehouden = frozenset(tegengehouden)
         self.gelezen_uit: dict[str, str] = {}
-        self._basis: dict[str, pd.DataFrame] = {}
+        self._basis: dict[str, pd.DataFrame] = dict(hergebruik or {})
         self._tabellen: dict[str, pd.DataFrame] = {}
         self._keuze: Keuze | None = None
+        #: per check table the base tables it was built from ("*": the ledger's choice itself)
+        self.gebruikt: dict[str, set[str]] = {}
+        self._bezig: set[str] | None = None
 
     def keuze(self) -> Keuze:
         """The deliveries in force in raw mode (computed once)."""
@@ -416,6 +427,8 @@ class Gegevens:
 
     # -- base rows ----------------------------------------------------------
     def basis(self, naam: str) -> pd.DataFrame:
+        if self._bezig is not None:
+            self._bezig.add(naam)
         if naam not in self._basis:
             df = _typed(self._load(naam))
             if self.gelezen_uit.get(naam) == BASIS[naam].raw and naam in PER_KLANT:
@@ -538,6 +551,8 @@ class Gegevens:
 
     def gekozen_bestanden(self) -> pd.DataFrame:
         """The files in force (path, versie, bron, uitvoerder, leverdatum, row counts)."""
+        if self._bezig is not None:
+            self._bezig.add("*")
         if self.bron != "raw" and has_relation(self.wh, "staging.stg_audit__bestanden"):
             return query_frame(
                 self.wh,
@@ -560,7 +575,11 @@ class Gegevens:
     # -- check tables -------------------------------------------------------
     def tabel(self, naam: str) -> pd.DataFrame:
         if naam not in self._tabellen:
-            df = TABELLEN[naam].bouw(self)
+            self._bezig = set()
+            try:
+                df = TABELLEN[naam].bouw(self)
+            finally:
+                self.gebruikt[naam], self._bezig = self._bezig, None
             self._tabellen[naam] = _afronden(df, TABELLEN[naam].bron)
         return self._tabellen[naam]
 

@@ -40,6 +40,7 @@ mode), with the same choice of deliveries as staging.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from ..config import Settings
 from ..warehouse import Warehouse, connect
 from . import schema
 from .catalogus import laad_controles
-from .gegevens import Gegevens, Keuze, Tegenhouding, has_relation, query_frame
+from .gegevens import Gegevens, Keuze, Tegenhouding, bron_van, has_relation, query_frame
 from .model import BLOKKEREND, Controle
 from .resultaten import verwerk
 from .valideren import valideer
@@ -98,17 +99,40 @@ def blokkerende_controles() -> list[Controle]:
 
 
 def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
-    """Judge the deliveries in force at ``peildatum`` until none more is held back."""
+    """Judge the deliveries in force at ``peildatum`` until none more is held back.
+
+    A later round only needs the check tables built from a source whose choice of
+    deliveries changed: every other table is the same as before, and its failing records
+    are already held back. Those rounds reuse the unchanged sources' rows too.
+    """
     held: dict[Tegenhouding, Blokkade] = {}
     judged: set[tuple[str, int]] = set()
+    gebruikt: dict[str, set[str]] = {}  # check table -> the base tables it reads
+    vorige: Gegevens | None = None
+    veranderd: set[str] = set()  # sources whose choice changed in the last round
     rondes = 0
     while True:
         rondes += 1
-        g = Gegevens(wh, peildatum, "raw", frozenset(held))
+        hergebruik = (
+            {n: df for n, df in vorige._basis.items() if bron_van(n) not in veranderd} if vorige else {}
+        )
+        g = Gegevens(wh, peildatum, "raw", frozenset(held), hergebruik)
         keuze = g.keuze()
         judged |= keuze.bestanden()
         controles = blokkerende_controles()
+        if vorige is not None:
+            opnieuw = {
+                t for t, bases in gebruikt.items() if {bron_van(b) for b in bases} & (veranderd | {"*"})
+            }
+            controles = [
+                dataclasses.replace(c, verwachtingen=tuple(v for v in c.verwachtingen if v.tabel in opnieuw))
+                for c in controles
+                if any(v.tabel in opnieuw for v in c.verwachtingen)
+            ]
+            if not controles:
+                break
         res = verwerk(valideer(controles, g, None, run_id), controles, g, run_id, dt.datetime.now())
+        gebruikt.update(g.gebruikt)
         new: dict[Tegenhouding, Blokkade] = {}
         files = keuze.kandidaten.set_index("path")
         for b in res.bevindingen:
@@ -131,6 +155,8 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
         if not new:
             break
         held.update(new)
+        veranderd = {t.bron for t in new}
+        vorige = g
         if rondes >= MAX_RONDEN:  # pragma: no cover - each round holds back one more delivery
             raise RuntimeError(f"the blocking checks did not settle after {rondes} rounds")
     blokkades = sorted(held.values(), key=lambda b: b.tegenhouding)
