@@ -161,7 +161,7 @@ def test_postgres_profile_from_url():
         "host": "db.example",
         "port": 6543,
         "user": "anna",
-        "password": "geh@im",
+        "password": "{{ env_var('PGPASSWORD', '') }}",
         "dbname": "regie",
         "schema": "public",
         "threads": 3,
@@ -169,7 +169,8 @@ def test_postgres_profile_from_url():
     }
 
 
-def test_profiles_file_is_private_and_follows_settings(tmp_path):
+def test_profiles_file_is_private_and_follows_settings(tmp_path, monkeypatch):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
     settings = Settings.resolve({"home": str(tmp_path), "warehouse": "postgresql://u:secret@h:5433/db"})
     folder = transform.write_profiles(settings)
     path = folder / "profiles.yml"
@@ -177,6 +178,10 @@ def test_profiles_file_is_private_and_follows_settings(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     text = path.read_text()
     assert "dbname: db" in text and "port: 5433" in text
+    # the password went to the process environment, never into a file or the settings
+    assert "secret" not in text and "secret" not in settings.warehouse
+    assert settings.warehouse == "postgresql://u@h:5433/db"
+    assert os.environ["PGPASSWORD"] == "secret"
 
 
 def test_dbt_env_has_the_same_keys_for_both_backends(tmp_path):
