@@ -12,6 +12,10 @@ from ..sources.catalog import FAMILIES, source_for
 from ..sources.spec import Source
 from .masking import mask
 
+#: No delivery about inburgering can be older than the Wet inburgering 2013 (in force
+#: 1 January 2013): an earlier delivery date is a mistake, reported to the deliverer.
+EARLIEST_LEVERDATUM = dt.date(2013, 1, 1)
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GM = re.compile(r"^GM\d{4}$")
 
