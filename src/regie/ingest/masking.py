@@ -56,6 +56,16 @@ def is_clean(text: str) -> bool:
     return mask(text) == text
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def plain_name(name: str) -> bool:
+    """May a header cell be repeated as a column name? Not when it would be masked, looks
+    like a date (a birth date in a file without its header row) or is longer than a
+    quoted value."""
+    return is_clean(name) and not _DATE_LIKE.search(name) and len(name) <= 40
+
+
 def safe_filename(name: str, suffix: str = "") -> str:
     """A file name regie can always create: masked, plain characters, short enough.
 

@@ -20,7 +20,7 @@ from ..pseudonym import Pseudonymiser
 from ..sources.spec import Column, Source
 from . import reader
 from .errors import FileRejected
-from .masking import is_clean
+from .masking import plain_name
 from .validate import column_sql, lit, looks_like_bsn
 
 STRAY_BYTES_REASON = (
@@ -153,7 +153,7 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
     position = {n: f"c{i}" for i, n in enumerate(names)}  # src holds columns by position
     # an extra column keeps its name unless the name itself looks like data or a secret:
     # then it is known by its position, like a column without a name
-    shown = {n: (n if is_clean(n) and len(n) <= 40 else f"kolom_{i + 1}") for i, n in enumerate(names)}
+    shown = {n: (n if plain_name(n) else f"kolom_{i + 1}") for i, n in enumerate(names)}
     extra_names = [n for n in names if n not in expected]
     extra = [shown[n] for n in extra_names]
     read = reader.read_csv(con, decoded, names)

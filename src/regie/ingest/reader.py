@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from .errors import FileRejected
-from .masking import is_clean
+from .masking import plain_name
 
 _CHUNK = 8 * 1024 * 1024
 #: The limits of what regie reads (docs/sources.md): a field up to 64 MiB, a physical line
@@ -345,4 +345,4 @@ def safe_name(name: str) -> bool:
 def shown_safely(name: str) -> bool:
     """May a header name be repeated in a reason? Only a plain name that masks to itself
     and is not longer than a value would be quoted (a key, a BSN, a pasted line: no)."""
-    return safe_name(name) and len(name) <= 40 and is_clean(name)
+    return safe_name(name) and plain_name(name)
