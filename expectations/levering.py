@@ -54,7 +54,7 @@ def controles() -> list[Controle]:
             naam="Onbekende gemeentecode",
             uitleg=(
                 "Een gemeentecode in het bestand (of de map van de aanlevering) staat niet in de lijst van "
-                "gemeenten die regie kent en niet in de taakstelling van het COA. Meestal een tikfout "
+                "gemeenten die regie kent en komt niet voor in de bestanden van DUO en het COA. Meestal een tikfout "
                 "(GM9999, een oude code van een heringedeelde gemeente). Herstel de code; hoort de gemeente er "
                 "wel bij, laat de beheerder haar dan toevoegen aan de referentielijst."
             ),

@@ -693,14 +693,11 @@ def scenario(root: Path) -> Scenario:
     vuren["bestand_in_quarantaine"] = {("GM0546", "gemeente/GM0546/2025-02-24/uitkomsten.csv")}
     vuren["pip_zonder_leerroute"].add(("GM0546", "V-buiten-uitvoering"))
     vuren["woongemeente_buiten_uitvoering"] = {("GM0546", "V-buiten-uitvoering")}
-    # an unknown gemeente: as a delivery folder, and as a value in DUO's file
+    # an unknown gemeente as a delivery folder
     onbekend = root / "gemeente" / "GM9999" / LEVERING.isoformat() / "uitkomsten.csv"
     _csv(onbekend, ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"], [])
-    with (root / "duo" / LEVERING.isoformat() / "personen.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"bsn": "990999907", "gemeentecode": "9999", "wet": "Wi2021"}) + "\n")
     vuren["gemeentecode_onbekend"] = {
-        ("GM9999", f"gemeente/GM9999/{LEVERING.isoformat()}/uitkomsten.csv: map GM9999"),
-        (None, f"duo/{LEVERING.isoformat()}/personen.jsonl: gemeentecode GM9999"),
+        ("GM9999", f"gemeente/GM9999/{LEVERING.isoformat()}/uitkomsten.csv: map GM9999")
     }
     # delivery dates no delivery can have
     for pad in ("gemeente/GM1916/2099-12-31/uitkomsten.csv", "rijk/1900-01-01/spuk_beschikkingen.csv"):
@@ -714,9 +711,7 @@ def scenario(root: Path) -> Scenario:
         ("GM1916", "gemeente/GM1916/2099-12-31/uitkomsten.csv"),
         (None, "rijk/1900-01-01/spuk_beschikkingen.csv"),
     }
-    identifiers = (
-        [p.bsn for p in people] + [p.vnummer for p in people if p.vnummer] + ["123456789", "990999907"]
-    )
+    identifiers = [p.bsn for p in people] + [p.vnummer for p in people if p.vnummer] + ["123456789"]
     births = sorted({p.geboortedatum.isoformat() for p in people} | {"1980-01-01"})
     return Scenario(root, people, identifiers, births, vuren, zwijgen)
 

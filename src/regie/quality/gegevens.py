@@ -634,11 +634,16 @@ def _bestanden(g: Gegevens) -> pd.DataFrame:
     return b
 
 
+#: The national registers: their gemeentecodes are the ones DUO and the COA keep for a person
+#: (a move to any of the 342 gemeenten included), so they count as known, and are not judged.
+REGISTERS = ("duo", "coa_tvs")
+
+
 def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
     """Every gemeentecode the deliveries in force name, once per file and column: in a
-    column of kind gemeentecode (any source of the catalog) and in a municipal delivery
-    folder. ``oordeel`` is ``onbekend`` for a code that is neither in the reference list
-    nor in COA's taakstelling in force (COA publishes a balance for every gemeente)."""
+    column of kind gemeentecode (any source of the catalog but the national registers)
+    and in a municipal delivery folder. ``oordeel`` is ``onbekend`` for a code that is
+    neither in the reference list nor in a file of DUO or the COA in force."""
     files = g.gekozen_bestanden()
     bekend = set(g.uitvoerders())
     parts = []
@@ -648,18 +653,18 @@ def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
         if not cols or not has_relation(g.wh, table):
             continue
         for col in cols:
-            parts.append(
-                query_frame(
-                    g.wh,
-                    f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
-                    f"min(r._regelnummer) as regelnummer from {table} r "
-                    f"join ({GEKOZEN_SQL}) k on r._bestand = k.path and r._versie = k.versie "
-                    f"where r.{col} is not null group by r._bestand, r.{col}",
-                    (g.peildatum,),
-                )
+            found = query_frame(
+                g.wh,
+                f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
+                f"min(r._regelnummer) as regelnummer from {table} r "
+                f"join ({GEKOZEN_SQL}) k on r._bestand = k.path and r._versie = k.versie "
+                f"where r.{col} is not null group by r._bestand, r.{col}",
+                (g.peildatum,),
             )
-            if src.table == "coa_tvs__taakstelling":
-                bekend |= set(parts[-1]["code"])
+            if src.bron in REGISTERS:
+                bekend |= set(found["code"])
+            else:
+                parts.append(found)
     mappen = files[files["uitvoerder"].notna()]
     parts.append(
         pd.DataFrame(
