@@ -18,18 +18,43 @@
 
     rijen_in_kracht(raw_table, kolom='gemeentecode')
         by a column of the row (DUO, COA, rijk, provincie: gemeentecode;
-        dossiers: woongemeente; financien: gemeentecode)
+        dossiers: woongemeente; financien: gemeentecode); for a municipal file
+        as toegerekende_gemeente says (the deliverer, unless it executes for it)
     rijen_in_kracht(raw_table, per_klant=true)
         municipal files about a klant (leerroutes, activiteiten, uitkomsten,
-        handhaving): the klant's woongemeente in the dossiers in force
+        handhaving): the gemeente of the klant's dossier in force
         (stg_gemeente__klanten), else the delivering uitvoerder
 
   Usage, inside a model:  with in_kracht as ({{ rijen_in_kracht('gemeente__dossiers', 'woongemeente') }})
 #}
+{#
+  The gemeente a municipal record is counted against (the quality checks count it so too,
+  regie.quality.gegevens.Gegevens.toerekenen): its woongemeente when the deliverer executes
+  inburgering for that gemeente according to the reference list (seed ref_gemeenten),
+  else the deliverer itself. What a record claims never extends whom a deliverer speaks for.
+#}
+{% macro toegerekende_gemeente(woongemeente, uitvoerder) -%}
+    case
+        when {{ woongemeente }} = {{ uitvoerder }}
+            or exists (
+                select 1
+                from {{ ref('ref_gemeenten') }} as referentie
+                where referentie.gemeentecode = {{ woongemeente }}
+                    and referentie.uitvoerder_gemeentecode = {{ uitvoerder }}
+            )
+            then {{ woongemeente }}
+        else {{ uitvoerder }}
+    end
+{%- endmacro %}
+
 {% macro rijen_in_kracht(raw_table, kolom='gemeentecode', per_klant=false) -%}
+    {%- set gemeentelijk = raw_table.startswith('gemeente__') -%}
     {%- if per_klant -%}
-        {%- set gemeente_gekozen = "coalesce(klant.woongemeente, levering.uitvoerder)" -%}
-        {%- set gemeente_vervanging = "coalesce(klant.woongemeente, vervanging.uitvoerder)" -%}
+        {%- set gemeente_gekozen = "coalesce(klant.gemeentecode, levering.uitvoerder)" -%}
+        {%- set gemeente_vervanging = "coalesce(klant.gemeentecode, vervanging.uitvoerder)" -%}
+    {%- elif gemeentelijk -%}
+        {%- set gemeente_gekozen = toegerekende_gemeente(gemeentecode('rij.' ~ kolom), 'levering.uitvoerder') -%}
+        {%- set gemeente_vervanging = toegerekende_gemeente(gemeentecode('rij.' ~ kolom), 'vervanging.uitvoerder') -%}
     {%- else -%}
         {%- set gemeente_gekozen = gemeentecode('rij.' ~ kolom) -%}
         {%- set gemeente_vervanging = gemeente_gekozen -%}

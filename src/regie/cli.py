@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import pseudonym
 from .config import Settings
+from .private import restrict_process
 from .warehouse import describe, is_postgres
 
 DEMO_MARKER = ".regie-demo"
@@ -286,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # every file any command creates (archive, warehouse, logs, Airflow's metadata, keys) is
+    # owner-only, whichever library creates it
+    restrict_process()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -32,7 +32,7 @@ uit_gekozen as (
         select 1
         from vervangingen
         where vervangingen.uitvoerder = bestanden.uitvoerder
-            and vervangingen.gemeentecode = coalesce(klanten.woongemeente, per_levering.uitvoerder)
+            and vervangingen.gemeentecode = coalesce(klanten.gemeentecode, per_levering.uitvoerder)
     )
 ),
 
@@ -45,7 +45,7 @@ uit_vervanging as (
     left join klanten
         on per_levering.uitvoerder = klanten.uitvoerder
         and per_levering.klantnummer = klanten.klantnummer
-    where vervangingen.gemeentecode = coalesce(klanten.woongemeente, per_levering.uitvoerder)
+    where vervangingen.gemeentecode = coalesce(klanten.gemeentecode, per_levering.uitvoerder)
 ),
 
 final as (

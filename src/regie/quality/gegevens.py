@@ -38,6 +38,7 @@ gemeente the record is about; for a delivery, the delivering gemeente),
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -46,6 +47,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..ingest.landing import EARLIEST_LEVERDATUM
+from ..sources.catalog import SOURCES
+from ..transform.project import project_dir
 from ..warehouse import Warehouse
 
 log = logging.getLogger("regie.quality")
@@ -354,9 +358,7 @@ def bron_van(basis: str) -> str:
     return "*" if basis == "*" else BASIS[basis].raw.split(".", 1)[1].split("__", 1)[0]
 
 
-#: The municipal files about a klant: their rows belong to the klant's gemeente (its dossier in force).
-PER_KLANT = ("leerroutes", "activiteiten", "uitkomsten", "handhaving")
-#: The column that says whose a row is, for the other raw tables (the staging models say the same).
+#: The column that says whose a national row is (the staging models say the same).
 GEMEENTE_KOLOM = {"dossiers": "woongemeente", "financien": "gemeentecode"}
 
 
@@ -379,6 +381,38 @@ def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> 
         cur.execute(sql.replace("?", "%s"), params or None)
         names = [d.name for d in cur.description]
         return pd.DataFrame(cur.fetchall(), columns=names)
+
+
+def referentie_uitvoerders(wh: Warehouse) -> dict[str, str]:
+    """gemeentecode -> its uitvoerder, from the reference list only (the dbt seed
+    ``ref_gemeenten``, through ``marts.dim_gemeente`` once dbt built it).
+
+    Never from what a delivery claims: a dossier's ``woongemeente`` does not make
+    its deliverer the uitvoerder of that gemeente. A gemeente that is not in the
+    list executes its own inburgering.
+    """
+    if has_relation(wh, "marts.dim_gemeente"):
+        cols = {
+            r[0]
+            for r in wh.query(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'dim_gemeente'"
+            )
+        }
+        where = " where in_referentielijst" if "in_referentielijst" in cols else ""
+        rows = wh.query(f"select gemeentecode, uitvoerder_gemeentecode from marts.dim_gemeente{where}")
+        if rows:
+            return {g: u for g, u in rows if g and u}
+    seed = project_dir() / "seeds" / "ref_gemeenten.csv"
+    with seed.open(encoding="utf-8", newline="") as fh:
+        return {r["gemeentecode"]: r["uitvoerder_gemeentecode"] for r in csv.DictReader(fh)}
+
+
+def mag_leveren_voor(uitvoerder: str | None, gemeentecode: str | None, uitvoerders: dict[str, str]) -> bool:
+    """Is ``gemeentecode`` one of the gemeenten whose inburgering ``uitvoerder`` executes?"""
+    if uitvoerder is None or gemeentecode is None:
+        return True
+    return gemeentecode == uitvoerder or uitvoerders.get(gemeentecode) == uitvoerder
 
 
 def has_relation(wh: Warehouse, qualified: str) -> bool:
@@ -418,6 +452,7 @@ class Gegevens:
         #: per check table the base tables it was built from ("*": the ledger's choice itself)
         self.gebruikt: dict[str, set[str]] = {}
         self._bezig: set[str] | None = None
+        self._uitvoerders: dict[str, str] | None = None
 
     def keuze(self) -> Keuze:
         """The deliveries in force in raw mode (computed once)."""
@@ -425,14 +460,35 @@ class Gegevens:
             self._keuze = kies(self.wh, self.peildatum, self.tegengehouden)
         return self._keuze
 
+    def uitvoerders(self) -> dict[str, str]:
+        if self._uitvoerders is None:
+            self._uitvoerders = referentie_uitvoerders(self.wh)
+        return self._uitvoerders
+
+    def toerekenen(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``gemeentecode`` of a municipal record: its woongemeente when that is one of the
+        gemeenten its deliverer executes for, else the deliverer itself. Who reads a record
+        follows who delivered it, not what the record claims (``woongemeente_bij_uitvoerder``
+        says which)."""
+        ref = self.uitvoerders()
+        ok = [
+            mag_leveren_voor(u if isinstance(u, str) else None, w if isinstance(w, str) else None, ref)
+            for u, w in zip(df["uitvoerder"], df["woongemeente"], strict=True)
+        ]
+        df["woongemeente_bij_uitvoerder"] = np.array(ok, dtype=bool)
+        df["gemeentecode"] = (
+            df["woongemeente"].where(df["woongemeente_bij_uitvoerder"]).fillna(df["uitvoerder"])
+        )
+        return df
+
     # -- base rows ----------------------------------------------------------
     def basis(self, naam: str) -> pd.DataFrame:
         if self._bezig is not None:
             self._bezig.add(naam)
         if naam not in self._basis:
             df = _typed(self._load(naam))
-            if self.gelezen_uit.get(naam) == BASIS[naam].raw and naam in PER_KLANT:
-                df = self._per_klant(naam, df)
+            if self.gelezen_uit.get(naam) == BASIS[naam].raw and BASIS[naam].raw.startswith("raw.gemeente__"):
+                df = self._gemeentelijk(naam, df)
             self._basis[naam] = df
         return self._basis[naam]
 
@@ -454,28 +510,29 @@ class Gegevens:
         return query_frame(self.wh, sql, params)
 
     def _raw_rijen(self, spec: Basis, cols: str) -> tuple[str, list]:
-        """SQL for the raw rows in force, as staging selects them (klant files: see :meth:`_per_klant`)."""
+        """SQL for the raw rows in force, as staging selects them (municipal files: see :meth:`_gemeentelijk`)."""
         keuze = self.keuze()
         bron, entiteit = spec.raw.split(".", 1)[1].split("__", 1)
         files = keuze.gekozen[(keuze.gekozen["bron"] == bron) & (keuze.gekozen["entiteit"] == entiteit)]
         if not len(files):
             return f"select {cols} from {spec.raw} r where 1 = 0", []
         params: list = []
-        per_klant = bron == GEMEENTELIJK and entiteit in PER_KLANT
+        # a municipal record's gemeente needs the reference list: decided afterwards (_gemeentelijk)
+        gemeentelijk = bron == GEMEENTELIJK
         gem = gemeente_sql("r." + GEMEENTE_KOLOM.get(entiteit, "gemeentecode"))
         clauses = []
         for row in files.itertuples():
             vervangen = keuze.vervangingen.get((bron, entiteit, row.uitvoerder), {})
             clause = "(r._bestand = ? and r._versie = ?"
             params += [row.path, int(row.versie)]
-            if vervangen and not per_klant:
+            if vervangen and not gemeentelijk:
                 clause += f" and coalesce({gem}, '') not in ({', '.join('?' for _ in vervangen)})"
                 params += sorted(vervangen)
             clauses.append(clause + ")")
             for g, pv in sorted(vervangen.items()):
                 if pv is None:
                     continue
-                if per_klant:  # every row of the file; the klant's gemeente decides afterwards
+                if gemeentelijk:  # every row of the file; the record's gemeente decides afterwards
                     clauses.append("(r._bestand = ? and r._versie = ?)")
                     params += [pv[0], pv[1]]
                 else:
@@ -507,18 +564,14 @@ class Gegevens:
                 f"from {spec.raw} r where {where}) t where _ld = _nieuwste",
                 params,
             )
-        if spec.raw == "raw.gemeente__dossiers":
-            # a klant from one delivery: the newest (as stg_gemeente__dossiers)
-            return (
-                f"select {names} from (select {cols}, r._leverdatum as _ld, "
-                f"max(r._leverdatum) over (partition by r._uitvoerder, r.klantnummer) as _nieuwste "
-                f"from {spec.raw} r where {where}) t where _ld = _nieuwste",
-                params,
-            )
         return f"select {cols} from {spec.raw} r where {where}", params
 
-    def _per_klant(self, naam: str, df: pd.DataFrame) -> pd.DataFrame:
-        """Rows of a klant file: from the chosen delivery, unless held back for the klant's gemeente."""
+    def _gemeentelijk(self, naam: str, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a municipal file: from the chosen delivery, unless it is held back for the
+        record's gemeente - the one it is counted against (:meth:`toerekenen`: the woongemeente
+        when the deliverer executes for it, else the deliverer), for a file about a klant that of
+        the klant's dossier in force. Then a klant's dossiers from one delivery, the newest
+        (as staging: macro rijen_in_kracht, stg_gemeente__klanten, stg_gemeente__dossiers)."""
         keuze = self.keuze()
         entiteit = BASIS[naam].raw.split("__", 1)[1]
         gekozen = keuze.gekozen[
@@ -527,27 +580,37 @@ class Gegevens:
         vervangingen = {
             u: per_g for (b, e, u), per_g in keuze.vervangingen.items() if b == GEMEENTELIJK and e == entiteit
         }
-        if not vervangingen or not len(df):
-            return df
-        klanten = self.klant_gemeente()
-        gem = dict(
-            zip(
-                zip(klanten["uitvoerder"], klanten["klantnummer"], strict=True),
-                klanten["woongemeente"],
-                strict=True,
-            )
-        )
-        chosen = dict(zip(gekozen["uitvoerder"], gekozen["path"], strict=True))
-        keep = []
-        for u, k, b in zip(df["uitvoerder"], df["klantnummer"], df["bestand"], strict=True):
-            g = gem.get((u, k)) or u
-            per_g = vervangingen.get(u, {})
-            if b == chosen.get(u):
-                keep.append(g not in per_g)
+        if vervangingen and len(df):
+            if naam == "dossiers":
+                gemeenten = self.toerekenen(df[["uitvoerder", "woongemeente"]].copy())[
+                    "gemeentecode"
+                ].tolist()
             else:
-                pv = per_g.get(g)
-                keep.append(pv is not None and pv[0] == b)
-        return df[pd.Series(keep, index=df.index, dtype=bool)].reset_index(drop=True)
+                klanten = self.toerekenen(self.klant_gemeente())
+                gem = dict(
+                    zip(
+                        zip(klanten["uitvoerder"], klanten["klantnummer"], strict=True),
+                        klanten["gemeentecode"],
+                        strict=True,
+                    )
+                )
+                gemeenten = [
+                    gem.get((u, k)) or u for u, k in zip(df["uitvoerder"], df["klantnummer"], strict=True)
+                ]
+            chosen = dict(zip(gekozen["uitvoerder"], gekozen["path"], strict=True))
+            keep = []
+            for u, g, b in zip(df["uitvoerder"], gemeenten, df["bestand"], strict=True):
+                per_g = vervangingen.get(u, {})
+                if b == chosen.get(u):
+                    keep.append(g not in per_g)
+                else:
+                    pv = per_g.get(g)
+                    keep.append(pv is not None and pv[0] == b)
+            df = df[pd.Series(keep, index=df.index, dtype=bool)].reset_index(drop=True)
+        if naam == "dossiers" and len(df):
+            newest = df.groupby(["uitvoerder", "klantnummer"], dropna=False)["leverdatum"].transform("max")
+            df = df[df["leverdatum"] == newest].reset_index(drop=True)
+        return df
 
     def gekozen_bestanden(self) -> pd.DataFrame:
         """The files in force (path, versie, bron, uitvoerder, leverdatum, row counts)."""
@@ -611,8 +674,7 @@ class Gegevens:
     def met_woongemeente(self, df: pd.DataFrame) -> pd.DataFrame:
         """Attach the woongemeente of the dossier; a record without dossier counts for its uitvoerder."""
         out = df.merge(self.klant_gemeente(), on=["uitvoerder", "klantnummer"], how="left")
-        out["gemeentecode"] = out["woongemeente"].fillna(out["uitvoerder"])
-        return out
+        return self.toerekenen(out)
 
 
 # --- the check tables ------------------------------------------------------------
@@ -630,8 +692,7 @@ def _dagen(eind: pd.Series, start: pd.Series) -> pd.Series:
 
 
 def _dossiers(g: Gegevens) -> pd.DataFrame:
-    d = g.basis("dossiers").copy()
-    d["gemeentecode"] = d["woongemeente"]
+    d = g.toerekenen(g.basis("dossiers").copy())
     d["kenmerk"] = d["klantnummer"]
     pip = g.duo_pip()[["persoon_id", "pip_dagtekening"]].rename(columns={"pip_dagtekening": "pip_duo"})
     d = d.merge(pip, on="persoon_id", how="left")
@@ -857,6 +918,87 @@ def _bestanden(g: Gegevens) -> pd.DataFrame:
     return b
 
 
+#: The national registers: their gemeentecodes are the ones DUO and the COA keep for a person
+#: (a move to any of the 342 gemeenten included), so they count as known, and are not judged.
+REGISTERS = ("duo", "coa_tvs")
+
+
+def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
+    """Every gemeentecode the deliveries in force name, once per file and column: in a
+    column of kind gemeentecode (any source of the catalog but the national registers)
+    and in a municipal delivery folder. ``oordeel`` is ``onbekend`` for a code that is
+    neither in the reference list nor in a file of DUO or the COA in force."""
+    files = g.gekozen_bestanden()
+    bekend = set(g.uitvoerders())
+    parts = []
+    for src in SOURCES:
+        table = f"raw.{src.table}"
+        cols = [c.target for c in src.columns if c.kind == "gemeentecode"]
+        if not cols or not has_relation(g.wh, table):
+            continue
+        for col in cols:
+            found = query_frame(
+                g.wh,
+                f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
+                f"min(r._regelnummer) as regelnummer from {table} r "
+                f"join ({GEKOZEN_SQL}) k on r._bestand = k.path and r._versie = k.versie "
+                f"where r.{col} is not null group by r._bestand, r.{col}",
+                (g.peildatum,),
+            )
+            if src.bron in REGISTERS:
+                bekend |= set(found["code"])
+            else:
+                parts.append(found)
+    mappen = files[files["uitvoerder"].notna()]
+    parts.append(
+        pd.DataFrame(
+            {"bestand": mappen["path"], "kolom": "map", "code": mappen["uitvoerder"], "regelnummer": pd.NA}
+        )
+    )
+    rows = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else (pd.DataFrame(columns=["bestand", "kolom", "code", "regelnummer"]))
+    )
+    rows = rows.merge(
+        files.rename(columns={"path": "bestand"})[["bestand", "bron", "uitvoerder", "leverdatum"]],
+        on="bestand",
+        how="left",
+    )
+    rows["gemeentecode"] = rows["uitvoerder"]  # the deliverer's scorecard
+    rows["oordeel"] = np.where(rows["code"].isin(bekend), "bekend", "onbekend")
+    rows["klantnummer"] = None
+    rows["kenmerk"] = rows["bestand"] + ": " + rows["kolom"] + " " + rows["code"]
+    return rows
+
+
+def _leverdata(g: Gegevens) -> pd.DataFrame:
+    """Every delivery loaded (latest version per path), with its date judged: before 2013
+    (no delivery about the Wet inburgering can be older) or after today is suspect."""
+    b = query_frame(
+        g.wh,
+        """
+        select path as bestand, bron, uitvoerder, leverdatum
+        from (
+            select b.*, row_number() over (partition by path order by versie desc) as nr
+            from audit.bestanden b where status = 'geladen'
+        ) laatste
+        where nr = 1
+        """,
+    )
+    d = pd.to_datetime(b["leverdatum"])
+    b["oordeel"] = np.select(
+        [d < pd.Timestamp(EARLIEST_LEVERDATUM), d > pd.Timestamp(dt.date.today())],
+        [f"voor {EARLIEST_LEVERDATUM:%d-%m-%Y}", "in de toekomst"],
+        "plausibel",
+    )
+    b["gemeentecode"] = b["uitvoerder"]
+    b["klantnummer"] = None
+    b["kenmerk"] = b["bestand"]
+    b["regelnummer"] = pd.NA
+    return b
+
+
 TABELLEN: dict[str, Tabel] = {
     "dossiers": Tabel("gemeente", "Dossiers van de uitvoerder, een rij per dossier", _dossiers),
     "leerroutes": Tabel("gemeente", "Leerroute-perioden, een rij per periode", _leerroutes),
@@ -875,6 +1017,10 @@ TABELLEN: dict[str, Tabel] = {
     ),
     "leveringen": Tabel("levering", "Elke aangeleverde regel van de bestanden die gelden", _leveringen),
     "bestanden": Tabel("levering", "De nieuwste aanlevering per bestandssoort en leverancier", _bestanden),
+    "gemeentecodes": Tabel(
+        "levering", "Elke gemeentecode in de bestanden die gelden, per bestand en kolom", _gemeentecodes
+    ),
+    "leverdata": Tabel("levering", "Elke geladen aanlevering met haar leverdatum", _leverdata),
 }
 
 
