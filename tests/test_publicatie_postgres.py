@@ -204,9 +204,9 @@ def test_toegang_refuses_what_it_cannot_set_up(pg, tmp_path):
     bad = run_regie("toegang", "--warehouse", pg["url"], "--gebruiker", "x", "--gemeente", "Leiden")
     assert bad.returncode == 2 and "is not a gemeentecode (GM and 4 digits)" in bad.stderr
     bad = run_regie(
-        "toegang", "--warehouse", pg["url"], "--gebruiker", pg["roles"]["leiden"], "--gemeente", "GM9999"
+        "toegang", "--warehouse", pg["url"], "--gebruiker", pg["roles"]["leiden"], "--gemeente", "GM0001"
     )
-    assert bad.returncode == 2 and "gemeente GM9999 is not in marts.dim_gemeente" in bad.stderr
+    assert bad.returncode == 2 and "gemeente GM0001 is not in marts.dim_gemeente" in bad.stderr
     bad = run_regie("toegang", "--warehouse", pg["url"], "--gebruiker", "postgres", "--publiek")
     assert bad.returncode == 2 and "superuser" in bad.stderr
 

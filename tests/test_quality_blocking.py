@@ -353,9 +353,9 @@ def test_export_for_a_gemeente_without_postgresql(gebouwd, tmp_path):
     )
 
     unknown = run_regie(
-        "export", "--warehouse", settings.warehouse, "--gemeente", "GM9999", "--out", str(tmp_path / "x")
+        "export", "--warehouse", settings.warehouse, "--gemeente", "GM0001", "--out", str(tmp_path / "x")
     )
-    assert unknown.returncode == 2 and "gemeente GM9999 is not in marts.dim_gemeente" in unknown.stderr
+    assert unknown.returncode == 2 and "gemeente GM0001 is not in marts.dim_gemeente" in unknown.stderr
     nothing = run_regie(
         "export",
         "--warehouse",

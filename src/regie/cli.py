@@ -59,7 +59,10 @@ def _check_peildatum(settings: Settings) -> bool:
     from .warehouse import connect
 
     landing = [
-        classify(rel).leverdatum for family in FAMILIES for rel in list_files(settings.landing, family)
+        d
+        for family in FAMILIES
+        for rel in list_files(settings.landing, family)
+        if peildatum.aannemelijk(d := classify(rel).leverdatum)
     ]
     first, last = None, None
     if is_postgres(settings.warehouse) or Path(settings.warehouse).exists():

@@ -2,8 +2,9 @@
 
 Marts reflect, per source, the latest delivery on or before the peildatum.
 Without ``--peildatum`` a run takes the latest delivery date in the warehouse
-(the newest loaded file's folder date), so the figures describe the data that
-is there, never a day nobody delivered for. A peildatum before the first
+(the newest loaded file's folder date, among the plausible ones: not in the
+future, not before 2013), so the figures describe the data that is there,
+never a day nobody delivered for. A peildatum before the first
 delivery would leave every figure empty: it is refused before anything is
 changed.
 
@@ -41,11 +42,23 @@ class Peildatum:
         return f"peildatum {self.datum} (today: no deliveries loaded yet)"
 
 
+def aannemelijk(d: dt.date | None, today: dt.date | None = None) -> bool:
+    """A delivery date that can be true: from 2013 (Wet inburgering) up to today. A folder dated
+    2099 or 1900 loads, and is reported (check leverdatum_onwaarschijnlijk), but decides no peildatum."""
+    from .ingest.landing import EARLIEST_LEVERDATUM
+
+    return d is not None and EARLIEST_LEVERDATUM <= d <= (today or dt.date.today())
+
+
 def leverdata(wh: Warehouse) -> tuple[dt.date | None, dt.date | None]:
-    """(first, latest) delivery date of the files loaded into the warehouse."""
+    """(first, latest) plausible delivery date of the files loaded into the warehouse."""
+    from .ingest.landing import EARLIEST_LEVERDATUM
+
     try:
         rows = wh.query(
-            "select min(leverdatum), max(leverdatum) from audit.bestanden where status = 'geladen'"
+            "select min(leverdatum), max(leverdatum) from audit.bestanden where status = 'geladen' "
+            "and leverdatum >= ? and leverdatum <= ?",
+            (EARLIEST_LEVERDATUM, dt.date.today()),
         )
     except Exception:  # no ledger yet
         return None, None

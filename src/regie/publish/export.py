@@ -107,7 +107,7 @@ def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
                 spec = specs.get(table)
                 if spec is None:
                     continue
-                out[(schema, table)] = con.execute(
+                out[(schema, table)] = con.sql(
                     f"select * from {schema}.{table} as rij where {_where(spec, lezer)}"
                 ).to_arrow_table()
     finally:

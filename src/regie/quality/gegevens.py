@@ -617,7 +617,7 @@ class Gegevens:
         if self._bezig is not None:
             self._bezig.add("*")
         if self.bron != "raw" and has_relation(self.wh, "staging.stg_audit__bestanden"):
-            return query_frame(
+            out = query_frame(
                 self.wh,
                 "select b.path, b.versie, b.bron, b.entiteit, b.uitvoerder, b.leverdatum, l.rijen_in, "
                 "l.rijen_geladen, l.rijen_afgewezen from staging.stg_audit__bestanden b "
@@ -625,6 +625,9 @@ class Gegevens:
                 "where b.gekozen or exists (select 1 from staging.stg_audit__vervangingen v "
                 "where v.path = b.path and v.versie = b.versie)",
             )
+            # one representation whichever path: None for "no uitvoerder" (national sources)
+            out["uitvoerder"] = out["uitvoerder"].astype(object).where(out["uitvoerder"].notna(), None)
+            return out
         keuze = self.keuze()
         wanted = keuze.bestanden()
         k = keuze.kandidaten
