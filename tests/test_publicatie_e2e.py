@@ -186,9 +186,14 @@ def verloop(generated, tmp_path_factory):
     eerste = _snapshot(published)
     shutil.copy(work, root / "na_eerste_run.duckdb")
 
-    # a new delivery: LV's export again, a week later
+    # a new delivery: LV's export again, a week later (rows in another order: the same bytes
+    # at a later date would be a duplicate)
     src = landing / "gemeente" / "GM1916" / "2025-02-25"
-    shutil.copytree(src, landing / "gemeente" / "GM1916" / NIEUW)
+    for f in sorted(src.iterdir()):
+        header, *rows = (line.rstrip(b"\r\n") + b"\n" for line in f.read_bytes().splitlines())
+        target = landing / "gemeente" / "GM1916" / NIEUW / f.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(header + b"".join(reversed(rows)))
 
     poller, poll_out, poll_stop = _helper(POLLER, root, "poller", published)
     bi, bi_out, bi_stop = _helper(BI_TOOL, root, "bi", published)
