@@ -42,6 +42,7 @@ from cosmos.constants import (  # noqa: E402
 )
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
+from regie.failures import DEFAULT_ARGS  # noqa: E402
 from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, dbt_vars  # noqa: E402
 from regie.transform.profiles import ENV_KEYS  # noqa: E402
 
@@ -70,6 +71,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     params=RUN_PARAMS,
+    default_args=DEFAULT_ARGS,
     tags=["regie", "dbt"],
     user_defined_macros={
         "regie_dbt_env": lambda params: dbt_env(dict(params or {})),

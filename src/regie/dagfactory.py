@@ -8,6 +8,7 @@ import datetime as dt
 
 from airflow.sdk import Asset, Param, dag, task
 
+from regie.failures import DEFAULT_ARGS
 from regie.sources.catalog import FAMILIES
 
 #: DuckDB has one writer: tasks that write the warehouse share this pool.
@@ -59,6 +60,7 @@ def ingest_dag(family: str):
         catchup=False,
         max_active_runs=1,
         params=RUN_PARAMS,
+        default_args=DEFAULT_ARGS,
         tags=["regie", "ingest", family],
         doc_md=(
             f"### ingest_{family}\n{FAMILY_DOCS[family]}\n\n"
