@@ -38,7 +38,7 @@ def regie_env(**extra: str) -> dict[str, str]:
 
 
 def run_regie(
-    *args: str, env: dict[str, str] | None = None, timeout: int = 900
+    *args: str, env: dict[str, str] | None = None, timeout: int = 900, cwd: Path | None = None
 ) -> subprocess.CompletedProcess:
     """Run the installed console script, as a user would."""
     return subprocess.run(
@@ -47,7 +47,7 @@ def run_regie(
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd or ROOT,
     )
 
 
