@@ -121,6 +121,13 @@ with DAG(
         # in-process (`regie run`, dag.test()), where a waiting sensor would block it.
         # A failed build still lets every per-node task report its own node's outcome.
         producer = dag.get_task("dbt.dbt_producer_watcher")
+        # The per-node tasks only read the producer's outcome; they run dbt themselves only
+        # when retried after a lost producer, and regie-dbt then takes the DuckDB file's
+        # lock (regie.processes). Outside the one-slot pool they do not queue behind each
+        # other under a scheduler (~150 tasks).
+        for task_id, watcher in dag.task_dict.items():
+            if task_id.startswith("dbt.") and watcher is not producer:
+                watcher.pool = "default_pool"
         for node_task in dbt.children.values():
             if node_task is not producer and not node_task.upstream_task_ids:
                 producer >> node_task
@@ -157,6 +164,17 @@ with DAG(
 
         return publicatie.herstel(dict(params or {}), kept)
 
+    @task.sensor(pool=WAREHOUSE_POOL, mode="reschedule", poke_interval=15, timeout=3600)
+    def ingest_settled(params=None, dag_run=None) -> bool:
+        """Wait until every delivered file is loaded, so one delivery builds the marts once."""
+        import datetime as _dt
+
+        from regie import tasks
+
+        waited = (_dt.datetime.now(_dt.UTC) - dag_run.start_date).total_seconds() if dag_run else 0.0
+        return tasks.ingest_settled(dict(params or {}), waited)
+
     kept = blocking_checks()
+    ingest_settled() >> kept
     kept >> dbt
     dbt >> keep_previous_publication(kept) >> docs()

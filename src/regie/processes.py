@@ -61,11 +61,26 @@ def real_dbt() -> str:
 
 
 def dbt_main() -> None:
-    """``regie-dbt ARGS``: dbt ARGS, killed by the kernel when its parent dies."""
+    """``regie-dbt ARGS``: dbt ARGS, killed by the kernel when its parent dies.
+
+    With a DuckDB target (the Cosmos profile's ``REGIE_DBT_DUCKDB_PATH``) it first
+    takes an exclusive lock on ``<file>.dbt-lock``, held until dbt ends: two dbt
+    processes on one DuckDB file (Cosmos' per-node tasks running dbt themselves
+    after a lost producer) then wait for each other instead of failing on
+    DuckDB's own lock.
+    """
     parent = os.getppid()
     die_with_parent()
     if os.getppid() != parent:  # the parent died before the kernel was asked
         sys.exit(128 + signal.SIGKILL)
+    if os.environ.get("REGIE_DBT_TARGET") == "duckdb" and os.environ.get("REGIE_DBT_DUCKDB_PATH"):
+        import fcntl
+
+        lock = Path(os.environ["REGIE_DBT_DUCKDB_PATH"] + ".dbt-lock")
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        os.set_inheritable(fd, True)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # inherited by dbt across exec; released when it ends
     dbt = real_dbt()
     os.execv(dbt, [dbt, *sys.argv[1:]])
 

@@ -205,7 +205,9 @@ def run_dags(
                     state, failed, own = "failed", [f"{type(exc).__name__}: {exc}"], []
                 outcome = DagOutcome(dag_id, state, time.monotonic() - t0, failed)
                 outcome.reasons = failure_reasons(settings.home, run_id, dag_id, own) or [
-                    f"{dag_id}: {line}" for line in failed if " " in line  # the DAG itself crashed
+                    f"{dag_id}: {line}"
+                    for line in failed
+                    if " " in line  # the DAG itself crashed
                 ]
                 outcomes.append(outcome)
                 terminal.write(

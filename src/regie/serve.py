@@ -193,8 +193,15 @@ def components(executor: str, port: int, workers: int, queue: str) -> list[Compo
                 Component(
                     f"celery-worker-{i}",
                     [
-                        af, "celery", "worker", "--queues", queue, "--celery-hostname",
-                        f"{queue}-{i}@%h", "--without-mingle", "--without-gossip",
+                        af,
+                        "celery",
+                        "worker",
+                        "--queues",
+                        queue,
+                        "--celery-hostname",
+                        f"{queue}-{i}@%h",
+                        "--without-mingle",
+                        "--without-gossip",
                     ],
                 )  # fmt: skip
             )
@@ -309,7 +316,9 @@ def serve(args: Any, given: dict[str, Any], out=None) -> int:
         mark=mark,
     )
     _state_file(home).write_text(
-        json.dumps({"pid": os.getpid(), "mark": mark, "port": port, "started": dt.datetime.now().isoformat()}),
+        json.dumps(
+            {"pid": os.getpid(), "mark": mark, "port": port, "started": dt.datetime.now().isoformat()}
+        ),
         encoding="utf-8",
     )
     processes.become_subreaper()

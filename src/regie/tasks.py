@@ -91,3 +91,42 @@ def summarise(family: str, results: list[dict[str, Any]] | None) -> dict[str, in
     }
     log.info("%s: %s", family, ", ".join(f"{k} {v}" for k, v in totals.items()))
     return totals
+
+
+def ingest_settled(params: dict[str, Any], waited: float) -> bool:
+    """Has every delivered file been handled (loaded, quarantined or a duplicate)?
+
+    The first task of ``transform`` under a scheduler: a delivery of several
+    sources triggers ``transform`` as soon as the first source is loaded, while
+    the others are still waiting for their turn. Building the marts then would
+    build them twice, and mail twice. This waits until the landing zone holds
+    nothing new, at most two ingestion intervals plus a minute (a file that
+    keeps failing to load must not hold back the marts for ever). Outside a
+    scheduler (``regie run``: ingestion has finished) it does not wait.
+    """
+    import os
+
+    from .dagfactory import SCHEDULE_ENV, ingest_schedule
+    from .sources.catalog import FAMILIES
+
+    every = ingest_schedule(os.environ.get(SCHEDULE_ENV)) if os.environ.get(SCHEDULE_ENV) else None
+    if every is None or not hasattr(every, "total_seconds"):
+        return True
+    settings = Settings.resolve(params)
+    places = Places(settings.landing, settings.home)
+    candidates = [rel for family in FAMILIES for rel in list_files(settings.landing, family)]
+    with connect(settings.warehouse) as wh:
+        try:
+            pending = new_files(candidates, places, wh)
+        except Exception:  # no ledger yet
+            pending = candidates
+    if not pending:
+        return True
+    limit = 2 * every.total_seconds() + 60
+    if waited >= limit:
+        log.warning(
+            "%d bestanden nog niet verwerkt na %.0f s; de marts worden toch gebouwd", len(pending), waited
+        )
+        return True
+    log.info("%d bestanden nog niet verwerkt (bijvoorbeeld %s); wachten", len(pending), pending[0])
+    return False
