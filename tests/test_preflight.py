@@ -163,3 +163,45 @@ def test_a_good_run_is_not_refused(tmp_path, monkeypatch):
     )
     assert checked.contacten.beheer is not None
     assert not (tmp_path / "h").exists() and not (tmp_path / "wh.duckdb").exists()
+
+
+def test_serve_refuses_celery_without_postgres_metadata(tmp_path):
+    line = _refused_serve(tmp_path, "--executor", "celery")
+    assert (
+        line
+        == "regie: --executor celery needs --metadata postgresql://...: Celery workers cannot share SQLite"
+    )
+
+
+def test_serve_refuses_an_interval_it_cannot_read(tmp_path):
+    line = _refused_serve(tmp_path, "--every", "soms")
+    assert line == "regie: --every: 'soms' is neither an interval (30s, 5m, 1h) nor a cron expression"
+
+
+@pytest.mark.postgres
+def test_serve_refuses_a_missing_metadata_database_and_an_unreachable_broker(tmp_path):
+    name = f"regie_missing_{uuid.uuid4().hex[:8]}"
+    line = _refused_serve(tmp_path, "--metadata", f"{PG_BASE}/{name}")
+    assert line.startswith(f"regie: the PostgreSQL metadata database {name} does not exist on 127.0.0.1:5432")
+    port = free_port()
+    line = _refused_serve(
+        tmp_path,
+        "--executor",
+        "celery",
+        "--metadata",
+        f"{PG_BASE}/postgres",
+        "--broker",
+        f"redis://127.0.0.1:{port}/0",
+    )
+    assert line.startswith(f"regie: cannot reach the Celery broker at redis://127.0.0.1:{port}/0")
+
+
+def _refused_serve(tmp_path, *args: str) -> str:
+    landing = tmp_path / "landing"
+    landing.mkdir(exist_ok=True)
+    home = tmp_path / "home"
+    result = run_regie("serve", "--landing", str(landing), "--home", str(home), *args, timeout=120)
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert not home.exists()
+    (line,) = result.stderr.splitlines()
+    return line

@@ -132,12 +132,24 @@ def test_serve_with_celery_runs_dropped_deliveries_to_mail_and_stops_clean(refer
             .fetchall()
         }
         assert with_something_to_say == set(ADRESSEN)
-        wait_for(
-            "one mail per gemeente",
-            lambda: {a for m in box.berichten for a in m.aan} >= set(ADRESSEN.values()),
-            DEADLINE - (time.monotonic() - dropped),
-            2,
-        )
+        try:
+            wait_for(
+                "one mail per gemeente",
+                lambda: {a for m in box.berichten for a in m.aan} >= set(ADRESSEN.values()),
+                DEADLINE - (time.monotonic() - dropped),
+                2,
+            )
+        except AssertionError as exc:
+            failures = home / "logs" / "failures.jsonl"
+            runs = sorted(
+                p.name + "/" + q.name
+                for p in (home / "logs" / "airflow").glob("dag_id=*")
+                for q in p.iterdir()
+            )
+            raise AssertionError(
+                f"{exc}\nmails: {[m.aan for m in box.berichten]}\nruns: {runs}\n"
+                f"failures: {failures.read_text() if failures.exists() else 'none'}"
+            ) from None
         wait_for("the scorecard", lambda: _marts_ready(warehouse), DEADLINE - (time.monotonic() - dropped), 2)
         elapsed = time.monotonic() - dropped
         assert elapsed < DEADLINE
