@@ -135,13 +135,16 @@ with DAG(
                     root.trigger_rule = "all_done"
 
     @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
-    def docs(params=None) -> str:
+    def docs(params=None, ti=None) -> str:
         """dbt docs generate into <home>/dbt/docs, then publish regie://marts."""
         from regie import transform
 
         result = transform.docs_generate(_settings(params))
         if not result.ok:
             raise RuntimeError(result.summary() + "\n" + result.output[-3000:])
+        from regie import tasks
+
+        tasks.remember_build(dict(params or {}), ti.xcom_pull(task_ids="build_needed"))
         return str(result.docs_dir)
 
     @task(pool=WAREHOUSE_POOL)
@@ -174,7 +177,14 @@ with DAG(
         waited = (_dt.datetime.now(_dt.UTC) - dag_run.start_date).total_seconds() if dag_run else 0.0
         return tasks.ingest_settled(dict(params or {}), waited)
 
+    @task.short_circuit(ignore_downstream_trigger_rules=True, pool=WAREHOUSE_POOL)
+    def build_needed(params=None, dag_run=None):
+        """Skip the whole run when an asset triggered it and nothing was loaded since the last build."""
+        from regie import tasks
+
+        return tasks.build_needed(dict(params or {}), str(getattr(dag_run, "run_type", "")))
+
     kept = blocking_checks()
-    ingest_settled() >> kept
+    ingest_settled() >> build_needed() >> kept
     kept >> dbt
     dbt >> keep_previous_publication(kept) >> docs()
