@@ -67,7 +67,9 @@ def wait_for(what: str, check: Callable[[], object], timeout: float, every: floa
 
 def cmdline(pid: int) -> list[str]:
     try:
-        return [p.decode(errors="replace") for p in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if p]
+        return [
+            p.decode(errors="replace") for p in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if p
+        ]
     except OSError:
         return []
 

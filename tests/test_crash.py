@@ -80,7 +80,9 @@ def test_kill_during_ingest_then_restart(reference_run, tmp_path):
     places = _places(tmp_path, reference_run)
     run = Run("--until", "ingest", *places)
     # the gemeente deliveries are loading: some files are in, others not yet
-    wait_for("the first gemeente file", lambda: run.saw("DAG ingest_gemeente", "geladen: gemeente/"), 300, 0.02)
+    wait_for(
+        "the first gemeente file", lambda: run.saw("DAG ingest_gemeente", "geladen: gemeente/"), 300, 0.02
+    )
     run.kill()
 
     again = run_regie("run", "--until", "ingest", "--peildatum", REFERENCE_PEILDATUM, *places)

@@ -164,7 +164,7 @@ def build_needed(params: dict[str, Any], run_type: str) -> str | None:
 
     settings = Settings.resolve(params)
     fingerprint = ledger_fingerprint(settings)
-    if "asset" not in run_type:
+    if "asset" not in run_type.lower():  # DagRunType.ASSET_TRIGGERED / "asset_triggered"
         return fingerprint
     try:
         last = json.loads(_build_state(settings).read_text(encoding="utf-8")).get(
