@@ -104,4 +104,24 @@ def controles() -> list[Controle]:
                 ),
             ),
         ),
+        Controle(
+            code="woongemeente_buiten_uitvoering",
+            naam="Woongemeente hoort niet bij de uitvoerder",
+            uitleg=(
+                "De woongemeente in het dossier is geen gemeente waarvoor de aanleverende gemeente de "
+                "inburgering uitvoert. regie rekent het dossier daarom toe aan de gemeente die het aanleverde "
+                "(en stuurt de bevindingen alleen naar haar), niet aan de genoemde woongemeente. Is de klant "
+                "verhuisd, sluit het dossier dan af met reden verhuisd; anders is de woongemeente fout."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="consistentie",
+            domein="levering",
+            verwachtingen=(
+                Verwachting(
+                    "dossiers",
+                    gxe.ExpectColumnValuesToBeInSet(column="woongemeente_bij_uitvoerder", value_set=[True]),
+                    "woongemeente {woongemeente} hoort niet bij de gemeenten van uitvoerder {uitvoerder}",
+                ),
+            ),
+        ),
     ]

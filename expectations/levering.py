@@ -49,4 +49,44 @@ def controles() -> list[Controle]:
                 ),
             ),
         ),
+        Controle(
+            code="gemeentecode_onbekend",
+            naam="Onbekende gemeentecode",
+            uitleg=(
+                "Een gemeentecode in het bestand (of de map van de aanlevering) staat niet in de lijst van "
+                "gemeenten die regie kent en komt niet voor in de bestanden van DUO en het COA. Meestal een tikfout "
+                "(GM9999, een oude code van een heringedeelde gemeente). Herstel de code; hoort de gemeente er "
+                "wel bij, laat de beheerder haar dan toevoegen aan de referentielijst."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="geldigheid",
+            domein="levering",
+            verwachtingen=(
+                Verwachting(
+                    "gemeentecodes",
+                    gxe.ExpectColumnValuesToNotBeInSet(column="oordeel", value_set=["onbekend"]),
+                    "{bestand}: {kolom} {code} is geen bekende gemeente",
+                ),
+            ),
+        ),
+        Controle(
+            code="leverdatum_onwaarschijnlijk",
+            naam="Leverdatum in de toekomst of voor 2013",
+            uitleg=(
+                "De datummap van deze aanlevering ligt in de toekomst of voor 2013 (het begin van de Wet "
+                "inburgering 2013). regie heeft het bestand geladen onder die datum, maar de cijfers rekenen "
+                "met de leverdatum. Lever het bestand opnieuw aan in een map met de juiste datum en laat de "
+                "beheerder de verkeerde aanlevering weghalen."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="levering",
+            domein="levering",
+            verwachtingen=(
+                Verwachting(
+                    "leverdata",
+                    gxe.ExpectColumnValuesToBeInSet(column="oordeel", value_set=["plausibel"]),
+                    "{bestand}: leverdatum {leverdatum} ligt {oordeel}",
+                ),
+            ),
+        ),
     ]

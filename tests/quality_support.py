@@ -112,6 +112,12 @@ class Persoon:
     extra_dossier: bool = False  # a second, open dossier for the same person
     bsn: str = ""
     vnummer: str = ""
+    #: delivered by another uitvoerder than the woongemeente's (a woongemeente changed by hand)
+    uitvoerder: str | None = None
+
+    @property
+    def geleverd_door(self) -> str:
+        return self.uitvoerder or UITVOERDER[self.gemeente]
 
 
 @dataclass
@@ -189,6 +195,19 @@ def personen() -> list[Persoon]:
             duo_pip=None,
         ),
         P("F-pip_alleen_bij_duo", "GM0629", pip=None, duo_pip=D(2023, 4, 20)),
+        # in Leiden's own file, its woongemeente changed to Voorschoten (which LV executes for):
+        # it counts for Leiden, who delivered it, and its findings go to Leiden only
+        P(
+            "V-buiten-uitvoering",
+            "GM0626",
+            uitvoerder="GM0546",
+            doelgroep="gezinsmigrant",
+            pip=L - dt.timedelta(days=100),
+            routes=[],
+            activiteiten=[],
+            duo=False,
+            huisvesting=None,
+        ),
         P(
             "F-pip_zonder_leerroute",
             "GM0579",
@@ -452,7 +471,7 @@ def write_landing(
     """Write every file of one delivery for ``people`` (plus the TVS and DUO files)."""
     ld = levering.isoformat()
     for uitvoerder in sorted(set(UITVOERDER.values())):
-        mine = [p for p in people if UITVOERDER[p.gemeente] == uitvoerder and p.in_dossiers]
+        mine = [p for p in people if p.geleverd_door == uitvoerder and p.in_dossiers]
         base = root / "gemeente" / uitvoerder / ld
         dossiers, routes, acts, fines = [], [], [], []
         for p in mine:
@@ -666,17 +685,32 @@ def scenario(root: Path) -> Scenario:
             "GM1916",
             "gemeente/GM1916/2025-02-25/dossiers.csv, regel "
             + str(
-                2
-                + sum(
-                    1 + p.extra_dossier
-                    for p in people
-                    if UITVOERDER[p.gemeente] == "GM1916" and p.in_dossiers
-                )
+                2 + sum(1 + p.extra_dossier for p in people if p.geleverd_door == "GM1916" and p.in_dossiers)
             ),
         ),
         (None, "duo/2025-02-25/personen.jsonl, regel 2"),
     }
     vuren["bestand_in_quarantaine"] = {("GM0546", "gemeente/GM0546/2025-02-24/uitkomsten.csv")}
+    vuren["pip_zonder_leerroute"].add(("GM0546", "V-buiten-uitvoering"))
+    vuren["woongemeente_buiten_uitvoering"] = {("GM0546", "V-buiten-uitvoering")}
+    # an unknown gemeente as a delivery folder
+    onbekend = root / "gemeente" / "GM9999" / LEVERING.isoformat() / "uitkomsten.csv"
+    _csv(onbekend, ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"], [])
+    vuren["gemeentecode_onbekend"] = {
+        ("GM9999", f"gemeente/GM9999/{LEVERING.isoformat()}/uitkomsten.csv: map GM9999")
+    }
+    # delivery dates no delivery can have
+    for pad in ("gemeente/GM1916/2099-12-31/uitkomsten.csv", "rijk/1900-01-01/spuk_beschikkingen.csv"):
+        kop = (
+            ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"]
+            if pad.startswith("gemeente")
+            else ["gemeentecode", "jaar", "regeling", "soort", "bedrag", "datum_beschikking"]
+        )
+        _csv(root / pad, kop, [])
+    vuren["leverdatum_onwaarschijnlijk"] = {
+        ("GM1916", "gemeente/GM1916/2099-12-31/uitkomsten.csv"),
+        (None, "rijk/1900-01-01/spuk_beschikkingen.csv"),
+    }
     identifiers = [p.bsn for p in people] + [p.vnummer for p in people if p.vnummer] + ["123456789"]
     births = sorted({p.geboortedatum.isoformat() for p in people} | {"1980-01-01"})
     return Scenario(root, people, identifiers, births, vuren, zwijgen)

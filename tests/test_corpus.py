@@ -89,15 +89,17 @@ def test_bytes_neither_utf8_nor_cp1252_are_quarantined(zone):
     )
 
 
-def test_utf8_bom_with_cp1252_bytes_is_quarantined(zone):
-    """The BOM says UTF-8, one byte says Windows-1252: two encodings in one file."""
+def test_utf8_bom_with_cp1252_bytes_rejects_the_rows_with_those_bytes(zone):
+    """The BOM says UTF-8, one byte says Windows-1252: the file is UTF-8, the row with the
+    stray byte is rejected (never the whole file re-read as Windows-1252)."""
     rel = deliver(zone, "leerroutes_utf8_bom_with_cp1252_bytes.csv")
-    zone.assert_quarantined(
-        rel,
-        "onleesbare tekens: het bestand begint met een UTF-8-kenmerk (BOM) maar bevat tekens die geen UTF-8 "
-        "zijn; lever het geheel in UTF-8 of geheel in Windows-1252 aan",
-        corpus_bytes("leerroutes_utf8_bom_with_cp1252_bytes.csv"),
-    )
+    entry = only(zone, rel)
+    assert counts(entry) == ("geladen", 1, 0, 1)
+    assert entry["encoding"] == "utf-8-sig"
+    assert zone.rejects(rel) == {
+        2: "regel bevat tekens die geen UTF-8 zijn (de rest van het bestand is UTF-8); "
+        "lever deze regel opnieuw aan in UTF-8"
+    }
 
 
 def test_utf16_excel_unicode_text_is_quarantined(zone):

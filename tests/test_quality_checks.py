@@ -110,7 +110,15 @@ def test_counts_per_gemeente_check_and_run(gecontroleerd):
     # one row per gemeente and check; national sources have no gemeente but name the source
     keyed = counts.assign(k=counts["gemeentecode"].fillna(counts["bron"]))
     assert not keyed.duplicated(["k", "controle"]).any()
-    assert set(counts["gemeentecode"].dropna()) == {"GM1916", "GM0626", "GM0629", "GM0546", "GM0579"}
+    # GM9999 delivered a folder of its own: an unknown code, on its own scorecard as the deliverer
+    assert set(counts["gemeentecode"].dropna()) == {
+        "GM1916",
+        "GM0626",
+        "GM0629",
+        "GM0546",
+        "GM0579",
+        "GM9999",
+    }
     duo = counts[(counts["bron"] == "duo") & (counts["controle"] == "afgewezen_rijen")].iloc[0]
     assert pd_none(duo["gemeentecode"]) and duo["afgekeurd"] == 1
     # rejected rows count against the uitvoerder that delivered them, out of all its delivered rows

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import pseudonym
 from .config import Settings
+from .private import restrict_process
 from .warehouse import describe
 
 DEMO_MARKER = ".regie-demo"
@@ -261,6 +262,9 @@ def _serve_parser(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # every file any command creates (archive, warehouse, logs, Airflow's metadata, keys) is
+    # owner-only, whichever library creates it
+    restrict_process()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -114,7 +114,7 @@ def new_key() -> str:
 
 def write_key_file(path: Path) -> str:
     """Create a key file readable only by its owner; returns the key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = new_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

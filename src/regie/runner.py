@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config import Settings
+from .private import private_dir, private_tree
 
 INGEST_DAGS = ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie")
 #: What ``regie run`` runs, in order: ingestion, then the marts, then the checks.
@@ -47,6 +48,9 @@ def airflow_environment(home: Path) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{af / 'airflow.db'}",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs" / "airflow"),
+        # task logs may name files and counts: owner-only, like everything under home
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FOLDER_PERMISSIONS": "0o700",
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS": "0o600",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
         "GX_ANALYTICS_ENABLED": "False",
@@ -107,16 +111,17 @@ class _Progress(logging.Handler):
 
 @contextlib.contextmanager
 def _output_to(log_file: Path):
-    """Send everything written to stdout/stderr (fd level) to the log file.
+    """Send everything written to stdout/stderr (fd level) to the log file (owner-only).
 
     Yields a stream that still reaches the terminal.
     """
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(log_file.parent)
     sys.stdout.flush()
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
     terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
-    with log_file.open("a", encoding="utf-8") as fh:
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
         os.dup2(fh.fileno(), 1)
         os.dup2(fh.fileno(), 2)
         try:
@@ -132,12 +137,18 @@ def _output_to(log_file: Path):
 
 
 def prepare_airflow(home: Path) -> None:
-    """Point Airflow at ``home`` and bring its metadata database up to date."""
+    """Point Airflow at ``home`` and bring its metadata database up to date.
+
+    The metadata database holds every run's parameters and logs; it and its folder are
+    owner-only, also when an older regie created them readable for others.
+    """
     os.environ.update(airflow_environment(home))
-    (home / "airflow").mkdir(parents=True, exist_ok=True)
+    private_dir(home / "airflow")
+    private_dir(home / "logs")
     from airflow.utils.db import upgradedb
 
     upgradedb()
+    private_tree(home / "airflow")
     from airflow.models.pool import Pool
 
     from .dagfactory import WAREHOUSE_POOL

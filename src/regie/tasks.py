@@ -10,8 +10,9 @@ import logging
 from typing import Any
 
 from .config import Settings
-from .ingest.landing import list_files
+from .ingest.landing import list_files, mask_path
 from .ingest.load import Places, load_file, new_files
+from .ingest.masking import mask
 from .pseudonym import load_key
 from .warehouse import connect, describe
 
@@ -57,13 +58,32 @@ def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_delivery(relpaths: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Load the files of one delivery, one after another, with one connection."""
+    """Load the files of one delivery, one after another, with one connection.
+
+    Each file on its own: a file that fails (an error, not bad input: bad input is
+    quarantined) does not keep the other files of its delivery from loading; the
+    task fails afterwards, naming it, and the next run tries it again.
+    """
     settings = Settings.resolve(params)
     pseudo = load_key()
     places = Places(settings.landing, settings.home)
+    out: list[dict[str, Any]] = []
+    failed: list[str] = []
     with _open(settings) as wh:
         wh.check_key(pseudo.fingerprint())
-        return [_outcome(load_file(rel, places, wh, pseudo, settings.run_id)) for rel in relpaths]
+        for rel in relpaths:
+            try:
+                out.append(_outcome(load_file(rel, places, wh, pseudo, settings.run_id)))
+            except Exception as exc:  # noqa: BLE001 - reported below, the others go on
+                log.error("could not load %s: %s: %s", mask_path(rel), type(exc).__name__, mask(str(exc)))
+                failed.append(mask_path(rel))
+    if failed:
+        raise RuntimeError(
+            f"{len(failed)} of {len(relpaths)} files could not be loaded (the others were): "
+            + ", ".join(failed)
+            + "; see the log above, the next run tries them again"
+        )
+    return out
 
 
 def _outcome(row) -> dict[str, Any]:

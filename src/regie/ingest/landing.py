@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..sources.catalog import FAMILIES, source_for
 from ..sources.spec import Source
+from .masking import mask
+
+#: No delivery about inburgering can be older than the Wet inburgering 2013 (in force
+#: 1 January 2013): an earlier delivery date is a mistake, reported to the deliverer.
+EARLIEST_LEVERDATUM = dt.date(2013, 1, 1)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GM = re.compile(r"^GM\d{4}$")
@@ -42,7 +48,7 @@ def classify(relpath: str) -> Delivery:
                 None,
                 None,
                 None,
-                f"map '{uitvoerder}' is geen gemeentecode (GM en 4 cijfers), zoals gemeente/GM1916/2024-10-31/dossiers.csv",
+                f"map '{mask(uitvoerder)}' is geen gemeentecode (GM en 4 cijfers), zoals gemeente/GM1916/2024-10-31/dossiers.csv",
             )
         folder, name = parts[2], parts[3]
     else:
@@ -57,38 +63,61 @@ def classify(relpath: str) -> Delivery:
             None,
             None,
             uitvoerder,
-            f"onbekend bestand: regie kent geen '{name}' voor bron {bron}",
+            f"onbekend bestand: regie kent geen '{mask(name)}' voor bron {bron}",
         )
     if not _DATE.match(folder):
         return Delivery(
-            relpath, bron, source, None, uitvoerder, f"map '{folder}' is geen leverdatum (jjjj-mm-dd)"
+            relpath, bron, source, None, uitvoerder, f"map '{mask(folder)}' is geen leverdatum (jjjj-mm-dd)"
         )
     try:
         leverdatum = dt.date.fromisoformat(folder)
     except ValueError:
-        return Delivery(relpath, bron, source, None, uitvoerder, f"map '{folder}' is geen bestaande datum")
+        return Delivery(
+            relpath, bron, source, None, uitvoerder, f"map '{mask(folder)}' is geen bestaande datum"
+        )
     return Delivery(relpath, bron, source, leverdatum, uitvoerder, None)
 
 
 def _layout_problem(relpath: str) -> str:
     return (
-        f"bestand staat niet op een plek die regie kent: {relpath} "
+        f"bestand staat niet op een plek die regie kent: {mask_path(relpath)} "
         "(verwacht <bron>/<jjjj-mm-dd>/<bestand> of gemeente/<GMxxxx>/<jjjj-mm-dd>/<bestand>)"
     )
 
 
+def mask_path(relpath: str) -> str:
+    """A landing path as the ledger, logs and index show it (see :mod:`.masking`)."""
+    return "/".join(mask(part) for part in relpath.split("/"))
+
+
 def list_files(landing: Path, family: str) -> list[str]:
-    """Every file under the family's folders, sorted by delivery date, then path."""
+    """Every entry under the family's folders that regie must account for, sorted by
+    delivery date, then path.
+
+    Regular files, and also what regie refuses to read but must not pass over in
+    silence: symbolic links (to files or to folders, never followed) and special
+    files (a named pipe, a socket). Hidden files and folders (".upload/",
+    ".x.partial") are transfers in progress and left alone.
+    """
     out: list[str] = []
     for bron in FAMILIES[family]:
         root = landing / bron
+        if root.is_symlink():
+            out.append(bron)
+            continue
         if not root.is_dir():
             continue
-        for p in root.rglob("*"):
-            rel = p.relative_to(landing)
-            # hidden files and folders (".upload/", ".x.partial") are transfers in progress
-            if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                out.append(rel.as_posix())
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            base = Path(folder)
+            for name in list(dirs):
+                if name.startswith("."):
+                    dirs.remove(name)
+                elif (base / name).is_symlink():  # listed, never entered
+                    dirs.remove(name)
+                    out.append((base / name).relative_to(landing).as_posix())
+            out.extend(
+                (base / name).relative_to(landing).as_posix() for name in files if not name.startswith(".")
+            )
     return sorted(out, key=_order)
 
 

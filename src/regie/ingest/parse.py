@@ -20,7 +20,14 @@ from ..pseudonym import Pseudonymiser
 from ..sources.spec import Column, Source
 from . import reader
 from .errors import FileRejected
-from .validate import column_sql, lit
+from .masking import plain_name
+from .validate import column_sql, lit, looks_like_bsn
+
+STRAY_BYTES_REASON = (
+    "regel bevat tekens die geen UTF-8 zijn (de rest van het bestand is UTF-8); "
+    "lever deze regel opnieuw aan in UTF-8"
+)
+BOM_REASON = "regel bevat een onzichtbaar BOM-teken (U+FEFF) midden in de gegevens"
 
 
 @dataclass
@@ -49,6 +56,18 @@ class Parsed:
     @property
     def rows_rejected(self) -> int:
         return self.rejects.num_rows
+
+    @property
+    def notes(self) -> list[str]:
+        """What the ledger's ``reden`` says about a loaded file (column names already masked)."""
+        out = []
+        if self.extra_columns:
+            out.append("extra kolommen bewaard in _extra: " + ", ".join(self.extra_columns))
+        if self.missing_columns:
+            out.append(
+                "ontbrekende (niet verplichte) kolommen, geladen als leeg: " + ", ".join(self.missing_columns)
+            )
+        return out
 
 
 def _used(sql: str, params: dict | None) -> dict:
@@ -131,21 +150,27 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
             + f" (gevonden: {reader.shown_names(names)})"
         )
     missing = [n for n in expected if n not in names]
-    extra = [n for n in names if n not in expected]
+    position = {n: f"c{i}" for i, n in enumerate(names)}  # src holds columns by position
+    # an extra column keeps its name unless the name itself looks like data or a secret:
+    # then it is known by its position, like a column without a name
+    shown = {n: (n if plain_name(n) else f"kolom_{i + 1}") for i, n in enumerate(names)}
+    extra_names = [n for n in names if n not in expected]
+    extra = [shown[n] for n in extra_names]
     read = reader.read_csv(con, decoded, names)
 
-    position = {n: f"c{i}" for i, n in enumerate(names)}  # src holds columns by position
     refs = {n: (_text(position[n]) if n in position else "cast(null as varchar)") for n in expected}
     outputs, reasons = _outputs(source.columns, refs, "csv")
     extra_sql = (
         # kept only when the row has a value in one of them
-        f"case when coalesce({', '.join(_text(position[n]) for n in extra)}) is not null then "
+        f"case when coalesce({', '.join(_text(position[n]) for n in extra_names)}) is not null then "
         "cast(json_object("
-        + ", ".join(f"{lit(n)}, {_text(position[n])}" for n in extra)
+        + ", ".join(f"{lit(shown[n])}, {_text(position[n])}" for n in extra_names)
         + ") as varchar) end"
-        if extra
+        if extra_names
         else "cast(null as varchar)"
     )
+    reasons += [looks_like_bsn(_text(position[n]), shown[n]) for n in extra_names]
+    reasons += _row_reasons(decoded, [position[n] for n in names])
     partition = ", ".join(position[n] for n in names)
     duplicate = "case when _eerste < _regel then 'dubbele regel: gelijk aan regel ' || _eerste end"
     _run(
@@ -174,6 +199,17 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
         extra_columns=extra,
         missing_columns=missing,
     )
+
+
+def _row_reasons(decoded: reader.Decoded, fields: list[str]) -> list[str]:
+    """Reasons about a row as a whole: bytes that were not UTF-8, a byte-order mark inside."""
+    line = f"concat_ws('', {', '.join(fields)})"
+    out = [f"case when strpos({line}, {lit(reader.BOM)}) > 0 then {lit(BOM_REASON)} end"]
+    if decoded.stray_bytes:
+        out.append(
+            f"case when strpos({line}, {lit(reader.REPLACEMENT)}) > 0 then {lit(STRAY_BYTES_REASON)} end"
+        )
+    return out
 
 
 def _targets(col: Column) -> list[str]:
@@ -207,7 +243,7 @@ def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser
         """
     )
     con.execute(
-        "create temp table good as select _regel, _eerste, cast(_json as json) as j from shapes where valid"
+        "create temp table good as select _regel, _eerste, _json, cast(_json as json) as j from shapes where valid"
     )
     con.execute("create temp table objects as select * from good where json_type(j) = 'OBJECT'")
 
@@ -257,7 +293,7 @@ def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser
         f"""
         create temp table checked as
         select o._regel, {", ".join(outputs)}, cast(null as varchar) as _extra,
-               {_reason_expr(reasons + ["cr.r"], duplicate)} as _reden
+               {_reason_expr(reasons + _row_reasons(decoded, ["o._json"]) + ["cr.r"], duplicate)} as _reden
         from objects o left join ({child_reasons}) cr on cr._regel = o._regel
         """,
         pseudo.sql_params(),

@@ -20,9 +20,20 @@ import duckdb
 import pyarrow as pa
 
 from .errors import FileRejected
+from .masking import plain_name
 
 _CHUNK = 8 * 1024 * 1024
+#: The limits of what regie reads (docs/sources.md): a field up to 64 MiB, a physical line
+#: up to 64 MiB plus 64 KiB, a header line up to 64 KiB, at most 500 columns. Beyond them
+#: the file is quarantined with a reason; nothing crashes and nothing is read half.
 _MAX_FIELD = 64 * 1024 * 1024
+MAX_LINE_BYTES = _MAX_FIELD + 64 * 1024
+MAX_HEADER_CHARS = 64 * 1024
+MAX_COLUMNS = 500
+REPLACEMENT = "\ufffd"  # stands in for a byte that is not UTF-8 in a UTF-8 file
+BOM = "\ufeff"
+_STRAY = re.compile("[\udc80-\udcff]")  # a byte the UTF-8 decoder could not place (surrogateescape)
+_UTF8_ONLY = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
 _OTHER_SEPARATORS = {",": "komma (,)", "\t": "tab", "|": "verticale streep (|)"}
 _SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -36,18 +47,34 @@ class Decoded:
     newlines: int
     ends_with_newline: bool
     size: int
+    #: bytes of a UTF-8 file that are not UTF-8, replaced by U+FFFD in ``text_path``;
+    #: their rows are rejected
+    stray_bytes: int = 0
+
+
+def _bytes(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def decode(path: Path, workdir: Path) -> Decoded:
-    """Check the encoding; transcode Windows-1252 to a UTF-8 copy in ``workdir``."""
+    """Decide the encoding honestly, per file; write a UTF-8 copy to ``workdir`` where needed.
+
+    * valid UTF-8 (with or without BOM): read as it is;
+    * UTF-8 (a BOM, or characters that only UTF-8 explains) with bytes that are not
+      UTF-8: those bytes become U+FFFD in a copy and their rows are rejected; the file
+      is never re-read as Windows-1252 as a whole (that turns every ``ë`` into ``Ã«``);
+    * no UTF-8 character at all but bytes above 127: Windows-1252, transcoded.
+    """
     size = path.stat().st_size
     if size == 0:
         raise FileRejected("leeg bestand: 0 bytes, geen kopregel en geen gegevens")
     newlines = 0
     last = b""
     has_bom = False
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    ok_utf8 = True
+    utf8 = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    stray = 0
+    multibyte = False  # a character only UTF-8 explains
+    run = 0  # bytes since the last newline
     with path.open("rb") as fh:
         first = True
         while chunk := fh.read(_CHUNK):
@@ -59,28 +86,38 @@ def decode(path: Path, workdir: Path) -> Decoded:
                     "het bestand bevat binaire gegevens (NUL-tekens): is het een "
                     "Excel- of ander binair bestand in plaats van tekst?"
                 )
+            first_nl = chunk.find(b"\n")
+            if first_nl < 0:
+                run += len(chunk)
+            else:
+                run += first_nl
+            if run > MAX_LINE_BYTES:
+                raise FileRejected(
+                    f"regel {newlines + 1} is langer dan {_bytes(MAX_LINE_BYTES)} bytes (is het regeleinde "
+                    "weggevallen?); regie leest regels tot 64 MiB"
+                )
+            if first_nl >= 0:
+                run = len(chunk) - chunk.rfind(b"\n") - 1
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
-            if ok_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    ok_utf8 = False
-        if ok_utf8:
-            try:
-                utf8.decode(b"", final=True)
-            except UnicodeDecodeError:
-                ok_utf8 = False
+            text = utf8.decode(chunk)
+            if max(chunk) > 0x7F:
+                stray += len(_STRAY.findall(text))
+                multibyte = multibyte or bool(_UTF8_ONLY.search(text))
+        stray += len(_STRAY.findall(utf8.decode(b"", final=True)))
     ends = last == b"\n"
-    if ok_utf8:
+    if not stray:
         return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size)
-    if has_bom:
-        # The BOM says UTF-8, the bytes say otherwise: two encodings in one file.
-        raise FileRejected(
-            "onleesbare tekens: het bestand begint met een UTF-8-kenmerk (BOM) maar bevat tekens die "
-            "geen UTF-8 zijn; lever het geheel in UTF-8 of geheel in Windows-1252 aan"
-        )
-    # Not UTF-8: the contract's other encoding is Windows-1252.
+    if has_bom or multibyte:
+        # UTF-8 with stray bytes: keep UTF-8, mark the bytes, reject their rows
+        out = workdir / (path.name + ".utf8")
+        dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(_CHUNK):
+                dst.write(dec.decode(chunk))
+            dst.write(dec.decode(b"", final=True))
+        return Decoded(out, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, stray)
+    # No UTF-8 at all: the contract's other encoding is Windows-1252.
     out = workdir / (path.name + ".utf8")
     cp = codecs.getincrementaldecoder("cp1252")()
     offset = 0
@@ -109,11 +146,28 @@ class ReadResult:
 
 def read_header(decoded: Decoded) -> list[str]:
     with decoded.text_path.open("r", encoding="utf-8-sig", newline="") as fh:
-        line = fh.readline()
+        line = fh.readline(MAX_HEADER_CHARS + 1)
+    if len(line) > MAX_HEADER_CHARS and not line.endswith("\n"):
+        raise FileRejected(
+            f"de kopregel is langer dan {_bytes(MAX_HEADER_CHARS)} tekens; regie verwacht een kopregel met "
+            "kolomnamen (ontbreekt het regeleinde, of is het geen CSV-bestand?)"
+        )
     stripped = line.strip("\r\n")
     if not stripped.strip():
         raise FileRejected("geen kopregel: de eerste regel van het bestand is leeg")
-    names = next(csv.reader([stripped], delimiter=";", quotechar='"'))
+    if REPLACEMENT in stripped:
+        raise FileRejected(
+            "de kopregel bevat tekens die geen UTF-8 zijn; lever het bestand geheel in UTF-8 aan"
+        )
+    csv.field_size_limit(_MAX_FIELD)
+    try:
+        names = next(csv.reader([stripped], delimiter=";", quotechar='"'))
+    except csv.Error:
+        raise FileRejected("de kopregel is geen geldige CSV (een aanhalingsteken zonder einde?)") from None
+    if len(names) > MAX_COLUMNS:
+        raise FileRejected(
+            f"de kopregel heeft {_bytes(len(names))} kolommen; regie leest hooguit {MAX_COLUMNS} kolommen"
+        )
     names = [n.strip().lower() for n in names]
     if len(names) == 1:
         for sep, label in _OTHER_SEPARATORS.items():
@@ -137,7 +191,7 @@ def shown_names(names: list[str]) -> str:
     A file delivered without its header row has values where the names should
     be (a BSN, a birth date); those are counted, never quoted.
     """
-    shown = [n for n in names if safe_name(n)]
+    shown = [n for n in names if shown_safely(n)]
     hidden = len(names) - len(shown)
     if hidden:
         what = (
@@ -199,12 +253,16 @@ def _read_csv_exact(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: lis
             except StopIteration:
                 break
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise FileRejected(
+                        f"regel {start} heeft een veld van meer dan 64 MiB; regie leest velden tot 64 MiB"
+                    ) from None
                 if "unexpected end of data" in str(exc) or "EOF" in str(exc):
                     raise FileRejected(
                         f"het bestand is afgebroken: regel {start} eindigt midden in een "
                         "veld tussen aanhalingstekens"
                     ) from None
-                rejects.append((start, f"regel is geen geldige CSV ({exc})"))
+                rejects.append((start, "regel is geen geldige CSV (" + _csv_problem(exc) + ")"))
                 start = reader.line_num + 1
                 continue
             if pending is not None:
@@ -232,6 +290,16 @@ def _read_csv_exact(con: duckdb.DuckDBPyConnection, decoded: Decoded, names: lis
     con.execute("create temp table src as select * from _src_arrow")
     con.unregister("_src_arrow")
     return ReadResult("src", names, len(regels) + len(rejects), rejects)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in Dutch; never its text, which may quote the line."""
+    text = str(exc)
+    if "expected after" in text:
+        return "tekst direct na een afsluitend aanhalingsteken"
+    if "new-line character seen in unquoted field" in text:
+        return "regeleinde midden in een veld zonder aanhalingstekens"
+    return "onleesbaar veld"
 
 
 def _take(pending, width, regels, columns, rejects) -> None:
@@ -272,3 +340,9 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, decoded: Decoded) -> ReadResult:
 
 def safe_name(name: str) -> bool:
     return bool(_SAFE_NAME.match(name))
+
+
+def shown_safely(name: str) -> bool:
+    """May a header name be repeated in a reason? Only a plain name that masks to itself
+    and is not longer than a value would be quoted (a key, a BSN, a pasted line: no)."""
+    return safe_name(name) and plain_name(name)

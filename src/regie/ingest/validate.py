@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..pseudonym import Pseudonymiser
 from ..sources.spec import IDENTIFYING_KINDS, Column
 from ..warehouse.schema import age_column
+from .masking import BASE64_PATTERN, DIGITS_PATTERN, HEX_PATTERN
 
 _MAX_QUOTED = 40  # characters of a bad value quoted in a reason
 
@@ -25,12 +26,20 @@ def lit(text: str) -> str:
 
 
 def quoted(ref: str) -> str:
-    """SQL text: the value in quotes, shortened when long.
+    """SQL text: the value in quotes, shortened when long, masked as :mod:`.masking` says.
 
     A run of 8 or more digits is masked: in a shifted row it could be a BSN
-    or V-nummer, and a reason must never repeat an identifier.
+    or V-nummer, and a reason must never repeat an identifier. A key-like run
+    (hexadecimal, or a long base64-like run mixing letters and digits) is never
+    quoted; control characters become ``?``.
     """
-    masked = f"regexp_replace({ref}, '[0-9]{{8,}}', '<getal>', 'g')"
+    text = f"regexp_replace({ref}, '[[:cntrl:]]', '?', 'g')"
+    text = f"regexp_replace({text}, {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
+    text = (
+        f"case when regexp_matches({text}, {lit(BASE64_PATTERN)}) and regexp_matches({text}, '[0-9]') "
+        f"and regexp_matches({text}, '[A-Za-z]') then '<verborgen>' else {text} end"
+    )
+    masked = f"regexp_replace({text}, {lit(DIGITS_PATTERN)}, '<getal>', 'g')"
     return (
         f"'''' || case when length({masked}) > {_MAX_QUOTED} "
         f"then left({masked}, {_MAX_QUOTED}) || '…' else {masked} end || ''''"
@@ -75,6 +84,7 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
 
     kind = col.kind
     if kind == "text":
+        reasons.append(looks_like_bsn(ref, name))
         return ColumnSQL([(ref, col.target)], reasons)
     if kind == "int":
         shape = r"^-?(\d{1,3}(\.\d{3})+|\d+)$"
@@ -182,6 +192,20 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
             reasons,
         )
     raise ValueError(f"unknown kind {kind}")
+
+
+def looks_like_bsn(ref: str, name: str) -> str:
+    """A reason when a text field holds a 9-digit number that passes the elfproef.
+
+    Such a number is a BSN typed into the wrong field (a klantnummer, a remark):
+    the row is rejected so it is never stored, and the reason never quotes it.
+    """
+    runs = f"regexp_extract_all({ref}, '[0-9]+')"
+    hit = f"len(list_filter({runs}, lambda x: length(x) = 9 and {_elfproef('x')})) > 0"
+    return (
+        f"case when regexp_matches({ref}, '[0-9]{{9}}') and {hit} then "
+        f"{lit(name + ' bevat een nummer dat op een BSN lijkt (9 cijfers, elfproef); regie slaat het niet op')} end"
+    )
 
 
 def _elfproef(ref: str) -> str:

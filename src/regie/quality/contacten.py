@@ -22,11 +22,12 @@ in step. To add a field (a reply-to address, a deadline per gemeente), add a
 it fills.
 
 What a recipient may read (its *reikwijdte*) does not come from this file but
-from the warehouse: a gemeente reads its own findings; an uitvoerder also
-reads the inburgering findings of the gemeenten it executes for
-(``marts.dim_gemeente.uitvoerder_gemeentecode``; before dbt has built that, the
-delivery folders say it: an uitvoerder's export holding dossiers of another
-woongemeente). Housing findings are always the gemeente's own.
+from the reference list of gemeenten (the dbt seed ``ref_gemeenten``, through
+``marts.dim_gemeente`` once dbt built it): a gemeente reads its own findings;
+an uitvoerder also reads the inburgering findings of the gemeenten it executes
+for. Housing findings are always the gemeente's own. A municipal record counts
+for the gemeente whose uitvoerder delivered it, whatever its ``woongemeente``
+says (:meth:`regie.quality.gegevens.Gegevens.toerekenen`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from typing import Any
 import yaml
 
 from ..warehouse import Warehouse
-from .gegevens import GEKOZEN_SQL, has_relation
+from .gegevens import referentie_uitvoerders
 
 ENV = "REGIE_CONTACTEN"
 _GM = re.compile(r"^(GM)?(\d{4})$", re.IGNORECASE)
@@ -225,26 +226,12 @@ def laad(path: Path | None) -> Contacten:
     return Contacten(values.get("gemeenten", {}), values.get("afzender"), path, values.get("beheer"))
 
 
-def uitvoering(wh: Warehouse, peildatum: str) -> dict[str, set[str]]:
-    """uitvoerder -> the other gemeenten whose inburgering it executes."""
+def uitvoering(wh: Warehouse, peildatum: str | None = None) -> dict[str, set[str]]:
+    """uitvoerder -> the other gemeenten whose inburgering it executes, from the reference
+    list (never from what a delivery claims; see :func:`regie.quality.gegevens.referentie_uitvoerders`)."""
     out: dict[str, set[str]] = {}
-    if has_relation(wh, "marts.dim_gemeente"):
-        rows = wh.query(
-            "select uitvoerder_gemeentecode, gemeentecode from marts.dim_gemeente "
-            "where uitvoerder_gemeentecode is not null and uitvoerder_gemeentecode <> gemeentecode"
-        )
-        if rows:
-            for u, g in rows:
-                out.setdefault(u, set()).add(g)
-            return out
-    if has_relation(wh, "raw.gemeente__dossiers"):
-        rows = wh.query(
-            f"select distinct r._uitvoerder, r.woongemeente from raw.gemeente__dossiers r "
-            f"join ({GEKOZEN_SQL}) g on r._bestand = g.path and r._versie = g.versie "
-            "where r._uitvoerder <> r.woongemeente",
-            (peildatum,),
-        )
-        for u, g in rows:
+    for g, u in referentie_uitvoerders(wh).items():
+        if u != g:
             out.setdefault(u, set()).add(g)
     return out
 

@@ -31,6 +31,7 @@ gemeente the record is about; for a delivery, the delivering gemeente),
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -39,6 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..ingest.landing import EARLIEST_LEVERDATUM
+from ..sources.catalog import SOURCES
+from ..transform.project import project_dir
 from ..warehouse import Warehouse
 
 log = logging.getLogger("regie.quality")
@@ -248,6 +252,38 @@ def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> 
         return pd.DataFrame(cur.fetchall(), columns=names)
 
 
+def referentie_uitvoerders(wh: Warehouse) -> dict[str, str]:
+    """gemeentecode -> its uitvoerder, from the reference list only (the dbt seed
+    ``ref_gemeenten``, through ``marts.dim_gemeente`` once dbt built it).
+
+    Never from what a delivery claims: a dossier's ``woongemeente`` does not make
+    its deliverer the uitvoerder of that gemeente. A gemeente that is not in the
+    list executes its own inburgering.
+    """
+    if has_relation(wh, "marts.dim_gemeente"):
+        cols = {
+            r[0]
+            for r in wh.query(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'dim_gemeente'"
+            )
+        }
+        where = " where in_referentielijst" if "in_referentielijst" in cols else ""
+        rows = wh.query(f"select gemeentecode, uitvoerder_gemeentecode from marts.dim_gemeente{where}")
+        if rows:
+            return {g: u for g, u in rows if g and u}
+    seed = project_dir() / "seeds" / "ref_gemeenten.csv"
+    with seed.open(encoding="utf-8", newline="") as fh:
+        return {r["gemeentecode"]: r["uitvoerder_gemeentecode"] for r in csv.DictReader(fh)}
+
+
+def mag_leveren_voor(uitvoerder: str | None, gemeentecode: str | None, uitvoerders: dict[str, str]) -> bool:
+    """Is ``gemeentecode`` one of the gemeenten whose inburgering ``uitvoerder`` executes?"""
+    if uitvoerder is None or gemeentecode is None:
+        return True
+    return gemeentecode == uitvoerder or uitvoerders.get(gemeentecode) == uitvoerder
+
+
 def has_relation(wh: Warehouse, qualified: str) -> bool:
     schema, name = qualified.split(".", 1)
     rows = wh.query(
@@ -269,6 +305,28 @@ class Gegevens:
         self.gelezen_uit: dict[str, str] = {}
         self._basis: dict[str, pd.DataFrame] = {}
         self._tabellen: dict[str, pd.DataFrame] = {}
+        self._uitvoerders: dict[str, str] | None = None
+
+    def uitvoerders(self) -> dict[str, str]:
+        if self._uitvoerders is None:
+            self._uitvoerders = referentie_uitvoerders(self.wh)
+        return self._uitvoerders
+
+    def toerekenen(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``gemeentecode`` of a municipal record: its woongemeente when that is one of the
+        gemeenten its deliverer executes for, else the deliverer itself. Who reads a record
+        follows who delivered it, not what the record claims (``woongemeente_bij_uitvoerder``
+        says which)."""
+        ref = self.uitvoerders()
+        ok = [
+            mag_leveren_voor(u if isinstance(u, str) else None, w if isinstance(w, str) else None, ref)
+            for u, w in zip(df["uitvoerder"], df["woongemeente"], strict=True)
+        ]
+        df["woongemeente_bij_uitvoerder"] = np.array(ok, dtype=bool)
+        df["gemeentecode"] = (
+            df["woongemeente"].where(df["woongemeente_bij_uitvoerder"]).fillna(df["uitvoerder"])
+        )
+        return df
 
     # -- base rows ----------------------------------------------------------
     def basis(self, naam: str) -> pd.DataFrame:
@@ -333,8 +391,7 @@ class Gegevens:
     def met_woongemeente(self, df: pd.DataFrame) -> pd.DataFrame:
         """Attach the woongemeente of the dossier; a record without dossier counts for its uitvoerder."""
         out = df.merge(self.klant_gemeente(), on=["uitvoerder", "klantnummer"], how="left")
-        out["gemeentecode"] = out["woongemeente"].fillna(out["uitvoerder"])
-        return out
+        return self.toerekenen(out)
 
 
 # --- the check tables ------------------------------------------------------------
@@ -352,8 +409,7 @@ def _dagen(eind: pd.Series, start: pd.Series) -> pd.Series:
 
 
 def _dossiers(g: Gegevens) -> pd.DataFrame:
-    d = g.basis("dossiers").copy()
-    d["gemeentecode"] = d["woongemeente"]
+    d = g.toerekenen(g.basis("dossiers").copy())
     d["kenmerk"] = d["klantnummer"]
     pip = g.duo_pip()[["persoon_id", "pip_dagtekening"]].rename(columns={"pip_dagtekening": "pip_duo"})
     d = d.merge(pip, on="persoon_id", how="left")
@@ -578,6 +634,87 @@ def _bestanden(g: Gegevens) -> pd.DataFrame:
     return b
 
 
+#: The national registers: their gemeentecodes are the ones DUO and the COA keep for a person
+#: (a move to any of the 342 gemeenten included), so they count as known, and are not judged.
+REGISTERS = ("duo", "coa_tvs")
+
+
+def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
+    """Every gemeentecode the deliveries in force name, once per file and column: in a
+    column of kind gemeentecode (any source of the catalog but the national registers)
+    and in a municipal delivery folder. ``oordeel`` is ``onbekend`` for a code that is
+    neither in the reference list nor in a file of DUO or the COA in force."""
+    files = g.gekozen_bestanden()
+    bekend = set(g.uitvoerders())
+    parts = []
+    for src in SOURCES:
+        table = f"raw.{src.table}"
+        cols = [c.target for c in src.columns if c.kind == "gemeentecode"]
+        if not cols or not has_relation(g.wh, table):
+            continue
+        for col in cols:
+            found = query_frame(
+                g.wh,
+                f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
+                f"min(r._regelnummer) as regelnummer from {table} r "
+                f"join ({GEKOZEN_SQL}) k on r._bestand = k.path and r._versie = k.versie "
+                f"where r.{col} is not null group by r._bestand, r.{col}",
+                (g.peildatum,),
+            )
+            if src.bron in REGISTERS:
+                bekend |= set(found["code"])
+            else:
+                parts.append(found)
+    mappen = files[files["uitvoerder"].notna()]
+    parts.append(
+        pd.DataFrame(
+            {"bestand": mappen["path"], "kolom": "map", "code": mappen["uitvoerder"], "regelnummer": pd.NA}
+        )
+    )
+    rows = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else (pd.DataFrame(columns=["bestand", "kolom", "code", "regelnummer"]))
+    )
+    rows = rows.merge(
+        files.rename(columns={"path": "bestand"})[["bestand", "bron", "uitvoerder", "leverdatum"]],
+        on="bestand",
+        how="left",
+    )
+    rows["gemeentecode"] = rows["uitvoerder"]  # the deliverer's scorecard
+    rows["oordeel"] = np.where(rows["code"].isin(bekend), "bekend", "onbekend")
+    rows["klantnummer"] = None
+    rows["kenmerk"] = rows["bestand"] + ": " + rows["kolom"] + " " + rows["code"]
+    return rows
+
+
+def _leverdata(g: Gegevens) -> pd.DataFrame:
+    """Every delivery loaded (latest version per path), with its date judged: before 2013
+    (no delivery about the Wet inburgering can be older) or after today is suspect."""
+    b = query_frame(
+        g.wh,
+        """
+        select path as bestand, bron, uitvoerder, leverdatum
+        from (
+            select b.*, row_number() over (partition by path order by versie desc) as nr
+            from audit.bestanden b where status = 'geladen'
+        ) laatste
+        where nr = 1
+        """,
+    )
+    d = pd.to_datetime(b["leverdatum"])
+    b["oordeel"] = np.select(
+        [d < pd.Timestamp(EARLIEST_LEVERDATUM), d > pd.Timestamp(dt.date.today())],
+        [f"voor {EARLIEST_LEVERDATUM:%d-%m-%Y}", "in de toekomst"],
+        "plausibel",
+    )
+    b["gemeentecode"] = b["uitvoerder"]
+    b["klantnummer"] = None
+    b["kenmerk"] = b["bestand"]
+    b["regelnummer"] = pd.NA
+    return b
+
+
 TABELLEN: dict[str, Tabel] = {
     "dossiers": Tabel("gemeente", "Dossiers van de uitvoerder, een rij per dossier", _dossiers),
     "leerroutes": Tabel("gemeente", "Leerroute-perioden, een rij per periode", _leerroutes),
@@ -596,6 +733,10 @@ TABELLEN: dict[str, Tabel] = {
     ),
     "leveringen": Tabel("levering", "Elke aangeleverde regel van de bestanden die gelden", _leveringen),
     "bestanden": Tabel("levering", "De nieuwste aanlevering per bestandssoort en leverancier", _bestanden),
+    "gemeentecodes": Tabel(
+        "levering", "Elke gemeentecode in de bestanden die gelden, per bestand en kolom", _gemeentecodes
+    ),
+    "leverdata": Tabel("levering", "Elke geladen aanlevering met haar leverdatum", _leverdata),
 }
 
 

@@ -77,12 +77,27 @@ def _beperk(k: Kaart, domeinen: dict[str, str]) -> Kaart:
     return Kaart(k.gemeentecode, k.naam, regels, k.bron, None, k.blokkades)
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULE_TEKENS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def onschadelijk(value):
+    """A text cell a spreadsheet shows as text, never runs as a formula (OWASP's advice for
+    CSV injection: a leading single quote before ``= + - @``, tab or carriage return, also
+    after leading spaces; every cell is quoted). Numbers are left as they are."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULE_TEKENS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict]) -> bytes:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_KOLOMMEN, delimiter=";", lineterminator="\r\n")
+    w = csv.DictWriter(
+        buf, fieldnames=CSV_KOLOMMEN, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL
+    )
     w.writeheader()
     for r in rows:
-        w.writerow(r)
+        w.writerow({k: onschadelijk(v) for k, v in r.items()})
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -57,7 +57,7 @@ def _context(docs: Path | None):
     for site in list(ctx.list_data_docs_sites()):  # the default site would point at a temp dir
         ctx.delete_data_docs_site(site)
     if docs is not None:
-        docs.mkdir(parents=True, exist_ok=True)
+        docs.mkdir(parents=True, exist_ok=True, mode=0o700)
         ctx.add_data_docs_site(
             site_name=SITE,
             site_config={

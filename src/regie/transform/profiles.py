@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..private import private_dir
 from .project import dbt_home
 
 if TYPE_CHECKING:  # regie.config pulls in the warehouse backends; keep DAG parsing light
@@ -35,13 +36,16 @@ ENV_KEYS = (
     "REGIE_DBT_PG_HOST",
     "REGIE_DBT_PG_PORT",
     "REGIE_DBT_PG_USER",
-    "REGIE_DBT_PG_PASSWORD",
     "REGIE_DBT_PG_DBNAME",
     "REGIE_DBT_PG_SSLMODE",
     "DBT_LOG_PATH",
     "DBT_SEND_ANONYMOUS_USAGE_STATS",
     "DO_NOT_TRACK",
 )
+
+#: How a profile names the warehouse password: libpq's variable, which regie.config sets from a
+#: URL that carried one (and which a deployment sets for its task processes).
+PASSWORD_FROM_ENV = "{{ env_var('PGPASSWORD', '') }}"
 
 #: libpq options a postgresql:// URL may carry that dbt-postgres understands.
 _PG_OPTIONS = ("sslmode", "sslcert", "sslkey", "sslrootcert", "connect_timeout", "application_name")
@@ -59,7 +63,9 @@ def profile_target(warehouse: str, threads: int | None = None) -> dict[str, Any]
         "host": parts.hostname or "127.0.0.1",
         "port": parts.port or 5432,
         "user": unquote(parts.username) if parts.username else os.environ.get("PGUSER", "postgres"),
-        "password": unquote(parts.password) if parts.password else os.environ.get("PGPASSWORD", ""),
+        # never the password itself: dbt reads it from the environment when it connects, so
+        # neither profiles.yml nor a rendered task field (Airflow's metadata) ever holds it
+        "password": PASSWORD_FROM_ENV,
         "dbname": dbname,
         "schema": "public",
         "threads": threads,
@@ -80,15 +86,14 @@ def render_profiles(warehouse: str, threads: int | None = None) -> str:
     doc = {PROFILE_NAME: {"target": "regie", "outputs": {"regie": target}}}
     header = (
         "# Written by regie.transform for one warehouse; rewritten on every run.\n"
-        "# It may hold a database password: it is readable by its owner only.\n"
+        "# It never holds the database password: dbt reads PGPASSWORD when it connects.\n"
     )
     return header + yaml.safe_dump(doc, sort_keys=False)
 
 
 def write_profiles(settings: Settings, threads: int | None = None) -> Path:
     """Write ``<home>/dbt/profiles.yml`` for the settings' warehouse; returns its folder."""
-    folder = dbt_home(settings.home)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(dbt_home(settings.home))
     path = folder / "profiles.yml"
     tmp = path.with_suffix(".yml.tmp")
     tmp.write_text(render_profiles(settings.warehouse, threads), encoding="utf-8")
@@ -139,7 +144,6 @@ def dbt_env(params: dict[str, Any] | Settings | None = None) -> dict[str, str]:
             "REGIE_DBT_PG_HOST": "127.0.0.1",
             "REGIE_DBT_PG_PORT": "5432",
             "REGIE_DBT_PG_USER": "postgres",
-            "REGIE_DBT_PG_PASSWORD": "",
             "REGIE_DBT_PG_DBNAME": "postgres",
             "REGIE_DBT_PG_SSLMODE": "prefer",
         }
@@ -152,7 +156,6 @@ def dbt_env(params: dict[str, Any] | Settings | None = None) -> dict[str, str]:
                 "REGIE_DBT_PG_HOST": target["host"],
                 "REGIE_DBT_PG_PORT": str(target["port"]),
                 "REGIE_DBT_PG_USER": target["user"],
-                "REGIE_DBT_PG_PASSWORD": target["password"],
                 "REGIE_DBT_PG_DBNAME": target["dbname"],
                 "REGIE_DBT_PG_SSLMODE": str(target.get("sslmode", "prefer")),
             }

@@ -217,7 +217,7 @@ def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildR
     if result.ok:
         source = dbt_home(settings.home) / "target"
         docs = dbt_home(settings.home) / "docs"
-        docs.mkdir(parents=True, exist_ok=True)
+        docs.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name in ("index.html", "manifest.json", "catalog.json"):
             if (source / name).exists():
                 shutil.copy2(source / name, docs / name)

@@ -27,7 +27,7 @@ class LedgerRow:
     entiteit: str | None
     uitvoerder: str | None
     leverdatum: dt.date | None
-    sha256: str
+    sha256: str | None  # None: nothing was read (a link, a file that vanished)
     versie: int | None
     status: str  # geladen | quarantaine | duplicaat
     reden: str | None

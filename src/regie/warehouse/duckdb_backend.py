@@ -27,7 +27,7 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.read_only = read_only
         self.con = _connect_waiting(self.path, read_only)
 
