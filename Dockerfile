@@ -22,7 +22,7 @@ COPY expectations ./expectations
 # group 0), so the folders it writes are group 0 and group-writable.
 RUN python -m venv /opt/regie/.venv \
  && /opt/regie/.venv/bin/pip install -c constraints.txt -e . \
- && mkdir -p /opt/airflow/logs /opt/airflow/auth /srv/regie/home /srv/regie/landing \
+ && mkdir -p /opt/airflow/logs /srv/regie/home /srv/regie/landing /srv/regie/warehouse \
  && chgrp -R 0 /opt/airflow /srv/regie \
  && chmod -R g+rwX /opt/airflow /srv/regie
 

@@ -10,7 +10,7 @@ export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export GX_ANALYTICS_ENABLED := False
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: install demo test test-fast lint bench constraints clean
+.PHONY: install demo serve test test-fast lint bench constraints clean
 
 install: $(STAMP)
 
@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: install
 	$(BIN)/regie demo
+
+# regie serve with the places and key from the environment (REGIE_HOME, REGIE_LANDING,
+# REGIE_WAREHOUSE, REGIE_PSEUDONIEM_SLEUTEL_BESTAND, ...); SERVE_ARGS for more flags
+serve: install
+	$(BIN)/regie serve $(SERVE_ARGS)
 
 test: install
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ import datetime as dt
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL
+from regie.failures import DEFAULT_ARGS
 
 #: Updated by the transform DAG after it published the marts.
 MARTS = Asset(name="marts", uri="regie://marts", group="regie")
@@ -38,6 +39,7 @@ def _run_id(params: dict) -> str:
     catchup=False,
     max_active_runs=1,
     params=PARAMS,
+    default_args=DEFAULT_ARGS,
     tags=["regie", "quality"],
     doc_md=(
         "### quality\n"

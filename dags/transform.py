@@ -50,6 +50,7 @@ from cosmos.constants import (  # noqa: E402
 )
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
+from regie.failures import DEFAULT_ARGS  # noqa: E402
 from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, threshold  # noqa: E402
 from regie.transform.profiles import ENV_KEYS  # noqa: E402
 
@@ -78,6 +79,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     params=RUN_PARAMS,
+    default_args=DEFAULT_ARGS,
     tags=["regie", "dbt"],
     user_defined_macros={
         "regie_dbt_env": lambda params: dbt_env(dict(params or {})),
@@ -128,6 +130,13 @@ with DAG(
         # in-process (`regie run`, dag.test()), where a waiting sensor would block it.
         # A failed build still lets every per-node task report its own node's outcome.
         producer = dag.get_task("dbt.dbt_producer_watcher")
+        # The per-node tasks only read the producer's outcome; they run dbt themselves only
+        # when retried after a lost producer, and regie-dbt then takes the DuckDB file's
+        # lock (regie.processes). Outside the one-slot pool they do not queue behind each
+        # other under a scheduler (~150 tasks).
+        for task_id, watcher in dag.task_dict.items():
+            if task_id.startswith("dbt.") and watcher is not producer:
+                watcher.pool = "default_pool"
         for node_task in dbt.children.values():
             if node_task is not producer and not node_task.upstream_task_ids:
                 producer >> node_task
@@ -135,13 +144,16 @@ with DAG(
                     root.trigger_rule = "all_done"
 
     @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
-    def docs(params=None) -> str:
+    def docs(params=None, ti=None) -> str:
         """dbt docs generate into <home>/dbt/docs, then publish regie://marts."""
         from regie import transform
 
         result = transform.docs_generate(_settings(params))
         if not result.ok:
             raise RuntimeError(result.summary() + "\n" + result.output[-3000:])
+        from regie import tasks
+
+        tasks.remember_build(dict(params or {}), ti.xcom_pull(task_ids="build_needed"))
         return str(result.docs_dir)
 
     @task(pool=WAREHOUSE_POOL)
@@ -171,7 +183,25 @@ with DAG(
         p = dict(params or {})
         return flow.publish_(p, p.get("run_id") or run_id)
 
+    @task.sensor(pool=WAREHOUSE_POOL, mode="reschedule", poke_interval=15, timeout=3600)
+    def ingest_settled(params=None, dag_run=None) -> bool:
+        """Wait until every delivered file is loaded, so one delivery builds the marts once."""
+        import datetime as _dt
+
+        from regie import tasks
+
+        waited = (_dt.datetime.now(_dt.UTC) - dag_run.start_date).total_seconds() if dag_run else 0.0
+        return tasks.ingest_settled(dict(params or {}), waited)
+
+    @task.short_circuit(ignore_downstream_trigger_rules=True, pool=WAREHOUSE_POOL)
+    def build_needed(params=None, dag_run=None):
+        """Skip the whole run when an asset triggered it and nothing was loaded since the last build."""
+        from regie import tasks
+
+        return tasks.build_needed(dict(params or {}), str(getattr(dag_run, "run_type", "")))
+
     verdict = blocking_checks()
+    ingest_settled() >> build_needed() >> verdict
     verdict >> dbt
     prepared = prepare_publication(verdict)
     dbt >> prepared

@@ -38,7 +38,7 @@ def regie_env(**extra: str) -> dict[str, str]:
 
 
 def run_regie(
-    *args: str, env: dict[str, str] | None = None, timeout: int = 900
+    *args: str, env: dict[str, str] | None = None, timeout: int = 900, cwd: Path | None = None
 ) -> subprocess.CompletedProcess:
     """Run the installed console script, as a user would."""
     return subprocess.run(
@@ -47,7 +47,7 @@ def run_regie(
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd or ROOT,
     )
 
 
@@ -78,3 +78,25 @@ def pg_url():
     finally:
         with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as admin:
             admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+#: The peildatum of the reference run and of every run compared with it.
+REFERENCE_PEILDATUM = "2025-02-25"
+
+
+@pytest.fixture(scope="session")
+def reference_run(generated, tmp_path_factory):
+    """One uninterrupted `regie run` of the sample landing zone into DuckDB: what a run that was
+    killed and restarted, or a `regie serve`, must end up with. Read it; copy before changing."""
+    import shutil
+
+    landing_src, manifest = generated
+    root = tmp_path_factory.mktemp("reference")
+    shutil.copytree(landing_src, root / "landing")
+    result = run_regie(
+        "run", "--peildatum", REFERENCE_PEILDATUM, "--landing", str(root / "landing"),
+        "--warehouse", str(root / "wh" / "regie.duckdb"), "--home", str(root / "home"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return {"root": root, "landing": root / "landing", "home": root / "home",
+            "warehouse": root / "wh" / "regie.duckdb", "result": result, "manifest": manifest}  # fmt: skip

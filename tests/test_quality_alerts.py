@@ -300,14 +300,14 @@ def test_contacts_file_is_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("REGIE_CONTACTEN", str(f))
     assert contacten.pad(None) == f.resolve()
     for bad, why in (
-        ("gemeenten:\n  GM19: [a@b.nl]\n", "geen gemeentecode"),
-        ("gemeenten:\n  GM1916: [geen-adres]\n", "geen e-mailadres"),
-        ("gemeenten: [1, 2]\n", "verwacht"),
+        ("gemeenten:\n  GM19: [a@b.nl]\n", "not a gemeentecode"),
+        ("gemeenten:\n  GM1916: [geen-adres]\n", "not an e-mail address"),
+        ("gemeenten: [1, 2]\n", "must map each gemeentecode"),
     ):
         f.write_text(bad)
         with pytest.raises(contacten.ContactenFout, match=why):
             contacten.laad(f)
-    with pytest.raises(contacten.ContactenFout, match="bestaat niet"):
+    with pytest.raises(contacten.ContactenFout, match="does not exist"):
         contacten.laad(tmp_path / "nergens.yml")
 
 

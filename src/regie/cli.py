@@ -94,6 +94,10 @@ def _run(settings: Settings, until: str = "quality") -> int:
         print(scorecard_text(settings.warehouse, report.run_id))
     if until != "ingest":
         _print_publication(settings, report.ok)
+    from .runner import format_failures
+
+    if format_failures(report):
+        print(format_failures(report))
     return 0 if report.ok else 1
 
 
@@ -117,12 +121,40 @@ def _contacts(path: str | None) -> None:
         os.environ["REGIE_CONTACTEN"] = str(Path(path).resolve())
 
 
+def _refuse(reason: object) -> int:
+    """A preflight refusal: one line, exit 2, nothing written."""
+    print(f"regie: {reason}", file=sys.stderr)
+    return 2
+
+
+def _place_args(args: argparse.Namespace) -> dict:
+    return {
+        "landing": args.landing,
+        "warehouse": args.warehouse,
+        "home": args.home,
+        "peildatum": args.peildatum,
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from .preflight import Refusal, check
+
+    try:
+        checked = check(_place_args(args), args.contacten)
+    except Refusal as exc:
+        return _refuse(exc)
     _contacts(args.contacten)
-    settings = Settings.resolve(
-        {"landing": args.landing, "warehouse": args.warehouse, "home": args.home, "peildatum": args.peildatum}
-    )
-    return _run(settings, args.until)
+    return _run(checked.settings, args.until)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .preflight import Refusal
+    from .serve import serve
+
+    try:
+        return serve(args, _place_args(args))
+    except Refusal as exc:
+        return _refuse(exc)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,7 +186,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     landing = home / "landing"
     manifest = generate(landing, seed=args.seed, gemeenten=args.gemeenten)
     print(f"demo: generated {len(manifest.files)} sample files in {landing}")
-    settings = Settings.resolve({"home": str(home), "landing": str(landing), "warehouse": args.warehouse})
+    try:
+        settings = Settings.resolve({"home": str(home), "landing": str(landing), "warehouse": args.warehouse})
+    except ValueError as exc:  # a warehouse that is no warehouse
+        return _refuse(exc)
     code = _run(settings, args.until)
     if args.until != "ingest":
         from .transform.headlines import headlines
@@ -255,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=cmd_run)
 
+    _serve_parser(sub)
+
     d = sub.add_parser("demo", help="generate sample data and run everything on it")
     d.add_argument("--home", help="demo folder (default: ./data)")
     d.add_argument("--warehouse", help="DuckDB file or postgresql:// URL")
@@ -287,6 +324,43 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--out", required=True)
     k.set_defaults(func=cmd_key)
     return p
+
+
+def _serve_parser(sub) -> None:
+    s = sub.add_parser(
+        "serve",
+        help="run Airflow's scheduler, dag-processor, triggerer and api-server on the landing zone",
+        description="Runs the real Airflow components as child processes until stopped (SIGTERM or "
+        "Ctrl-C); a delivery dropped into the landing zone flows through ingest, transform, quality "
+        "and mail on its own. See docs/operations.md.",
+    )
+    s.add_argument("--landing", help="landing root (default: REGIE_LANDING or <home>/landing)")
+    s.add_argument(
+        "--warehouse", help="DuckDB file or postgresql:// URL (default: <home>/warehouse/regie.duckdb)"
+    )
+    s.add_argument("--home", help="archive, quarantine, logs, Airflow home (default: REGIE_HOME or ./data)")
+    s.add_argument("--peildatum", type=_date, help="jjjj-mm-dd for every run (default: the day of each run)")
+    s.add_argument("--contacten", help="YAML with the addresses (default: REGIE_CONTACTEN)")
+    s.add_argument(
+        "--executor", choices=("local", "celery"), default="local", help="LocalExecutor (default) or Celery"
+    )
+    s.add_argument(
+        "--metadata",
+        help="postgresql:// URL of Airflow's metadata database (default: SQLite in <home>/airflow)",
+    )
+    s.add_argument(
+        "--broker",
+        default="redis://127.0.0.1:6379/0",
+        help="Celery broker (default: redis://127.0.0.1:6379/0)",
+    )
+    s.add_argument("--workers", type=int, default=1, help="Celery workers to start (default 1)")
+    s.add_argument(
+        "--every",
+        default="5m",
+        help="how often the ingestion DAGs look at the landing zone: 30s, 5m, 1h or a cron expression (default 5m)",
+    )
+    s.add_argument("--port", type=int, default=0, help="api-server port (default: a free port)")
+    s.set_defaults(func=cmd_serve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,10 @@
 for the CLI, the DAGs and the tests.
 
 Precedence: an explicit value (CLI option or DAG run parameter), then the
-environment (``REGIE_LANDING``, ``REGIE_WAREHOUSE``, ``REGIE_HOME``), then the
-defaults under ``./data``.
+environment (``REGIE_LANDING``, ``REGIE_WAREHOUSE``, ``REGIE_HOME``,
+``REGIE_PEILDATUM``), then the defaults under ``./data`` (peildatum: the day of
+the run). A warehouse that is neither a ``.duckdb`` path nor a PostgreSQL URL
+raises :class:`regie.warehouse.WarehouseTargetError`.
 
 A PostgreSQL password never travels with the settings: a ``postgresql://``
 URL that carries one is split when it is resolved; the URL keeps everything
@@ -23,7 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .private import restrict_process
-from .warehouse import is_postgres
+from .warehouse import is_postgres, normalise
 
 #: Where the warehouse password is kept for this process (libpq's own variable).
 PASSWORD_ENV = "PGPASSWORD"
@@ -63,15 +65,20 @@ class Settings:
         given = {k: v for k, v in (given or {}).items() if v not in (None, "")}
         home = Path(given.get("home") or os.environ.get("REGIE_HOME") or "data").resolve()
         landing = Path(given.get("landing") or os.environ.get("REGIE_LANDING") or home / "landing").resolve()
-        warehouse = str(
-            given.get("warehouse") or os.environ.get("REGIE_WAREHOUSE") or home / "warehouse" / "regie.duckdb"
+        warehouse = normalise(
+            str(
+                given.get("warehouse")
+                or os.environ.get("REGIE_WAREHOUSE")
+                or home / "warehouse" / "regie.duckdb"
+            )
         )
         if not is_postgres(warehouse):
             warehouse = str(Path(warehouse).resolve())
         warehouse, password = without_password(warehouse)
         if password is not None:
             os.environ[PASSWORD_ENV] = password
-        return cls(home, landing, warehouse, given.get("peildatum"), given.get("run_id"))
+        peildatum = given.get("peildatum") or os.environ.get("REGIE_PEILDATUM") or None
+        return cls(home, landing, warehouse, peildatum, given.get("run_id"))
 
     def as_params(self) -> dict[str, str | None]:
         """The DAG run parameters that reproduce these settings inside a task."""

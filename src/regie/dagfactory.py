@@ -5,9 +5,12 @@ no database and no heavy library, so the DAG processor parses fast.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 
 from airflow.sdk import Asset, Param, dag, task
 
+from regie.failures import DEFAULT_ARGS
 from regie.sources.catalog import FAMILIES
 
 #: DuckDB has one writer: tasks that write the warehouse share this pool.
@@ -32,6 +35,31 @@ FAMILY_DOCS = {
 }
 
 
+#: How often the ingestion DAGs look at the landing zone; ``regie serve --every`` sets it.
+SCHEDULE_ENV = "REGIE_INGEST_SCHEDULE"
+DEFAULT_SCHEDULE = "@hourly"
+_EVERY = re.compile(r"^(\d+)\s*([smh])$")
+
+
+def ingest_schedule(text: str | None = None) -> str | dt.timedelta:
+    """``30s``, ``5m``, ``1h`` (an interval) or a cron expression / preset such as ``@hourly``.
+
+    A run finds what is new or changed since the ledger last saw the landing
+    zone, so a short interval costs one cheap discovery task per DAG when
+    nothing arrived; nothing is loaded twice.
+    """
+    value = (text if text is not None else os.environ.get(SCHEDULE_ENV) or DEFAULT_SCHEDULE).strip()
+    m = _EVERY.match(value)
+    if m:
+        amount = int(m.group(1))
+        if amount < 1:
+            raise ValueError(f"{SCHEDULE_ENV}: an interval must be at least 1{m.group(2)}")
+        return dt.timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours"}[m.group(2)]: amount})
+    if value.startswith("@") or len(value.split()) == 5:
+        return value
+    raise ValueError(f"{SCHEDULE_ENV}: '{value}' is neither an interval (30s, 5m, 1h) nor a cron expression")
+
+
 def _with_run(params, run_id) -> dict:
     """Run parameters; the ledger gets Airflow's run id when none was given."""
     out = dict(params or {})
@@ -54,11 +82,12 @@ def ingest_dag(family: str):
     @dag(
         dag_id=f"ingest_{family}",
         description=FAMILY_DOCS[family],
-        schedule="@hourly",
+        schedule=ingest_schedule(),
         start_date=dt.datetime(2024, 1, 1),
         catchup=False,
         max_active_runs=1,
         params=RUN_PARAMS,
+        default_args=DEFAULT_ARGS,
         tags=["regie", "ingest", family],
         doc_md=(
             f"### ingest_{family}\n{FAMILY_DOCS[family]}\n\n"
@@ -68,7 +97,9 @@ def ingest_dag(family: str):
         ),
     )
     def ingest():
-        @task
+        # in the pool too: it reads the ledger, and a DuckDB file opened by discovery
+        # would make a dbt build that starts at the same moment fail on the lock
+        @task(pool=WAREHOUSE_POOL)
         def discover(params=None, run_id=None) -> list[list[str]]:
             from regie import tasks
 

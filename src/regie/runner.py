@@ -65,6 +65,8 @@ class DagOutcome:
     state: str
     seconds: float
     failed_tasks: list[str] = field(default_factory=list)
+    #: "<dag>.<task>: <reason in one line>" for each task that failed (from regie.failures)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,6 +176,7 @@ def run_dags(
         watched = [logging.getLogger("airflow.sdk.definitions.dag"), logging.getLogger("regie")]
         try:
             terminal.write(f"regie run {run_id}\n  Airflow metadata: {settings.home / 'airflow'}\n")
+            os.environ["REGIE_RUN_LOG"] = str(log_file)  # named in failure mails (regie.failures)
             prepare_airflow(settings.home)
             from airflow.dag_processing.dagbag import DagBag
 
@@ -203,10 +206,20 @@ def run_dags(
                     ]
                     if failed and state == "success":
                         state = "failed"
+                    own = [
+                        (ti.task_id, ti.map_index)
+                        for ti in dagrun.get_task_instances()
+                        if str(getattr(ti.state, "value", ti.state)) == "failed"
+                    ]
                 except Exception as exc:  # an Airflow error, not an input problem
                     logging.getLogger("regie.runner").exception("DAG %s crashed", dag_id)
-                    state, failed = "failed", [f"{type(exc).__name__}: {exc}"]
+                    state, failed, own = "failed", [f"{type(exc).__name__}: {exc}"], []
                 outcome = DagOutcome(dag_id, state, time.monotonic() - t0, failed)
+                outcome.reasons = failure_reasons(settings.home, run_id, dag_id, own) or [
+                    f"{dag_id}: {line}"
+                    for line in failed
+                    if " " in line  # the DAG itself crashed
+                ]
                 outcomes.append(outcome)
                 terminal.write(
                     f"    -> {state} in {outcome.seconds:.1f}s"
@@ -218,6 +231,29 @@ def run_dags(
                 lg.removeHandler(progress)
     totals = ledger_totals(settings.warehouse, run_id)
     return RunReport(run_id, outcomes, time.monotonic() - started, log_file, totals)
+
+
+def failure_reasons(home: Path, run_id: str, dag_id: str, failed: list[tuple[str, int]]) -> list[str]:
+    """One line per failed task of this DAG: the reason its failure callback recorded.
+
+    ``failed``: (task_id, map_index) of the task instances that failed themselves
+    (not those that did not run because an upstream task failed). One without a
+    record (killed before its callback ran) says so.
+    """
+    from .failures import read_failures, task_label
+
+    recorded = {
+        (r["task_id"], r.get("map_index", -1)): f"{task_label(r)}: {r['reden']}"  # the last try wins
+        for r in read_failures(home, run_id)
+        if r.get("dag_id") == dag_id
+    }
+    lines = []
+    for task_id, map_index in failed:
+        suffix = f"[{map_index}]" if map_index >= 0 else ""
+        lines.append(
+            recorded.get((task_id, map_index), f"{dag_id}.{task_id}{suffix}: no reason recorded; see the log")
+        )
+    return lines
 
 
 def ledger_totals(warehouse: str, run_id: str) -> dict[str, int]:
@@ -238,6 +274,14 @@ def ledger_totals(warehouse: str, run_id: str) -> dict[str, int]:
         totals["rijen_geladen"] += int(loaded)
         totals["rijen_afgewezen"] += int(rejected)
     return totals
+
+
+def format_failures(report: RunReport) -> str:
+    """The closing lines of ``regie run``: why each failed task failed ("" when none did)."""
+    reasons = [line for d in report.dags for line in d.reasons]
+    if not reasons:
+        return ""
+    return "\n".join(["", "Failed:", *(f"  {line}" for line in reasons)])
 
 
 def format_report(report: RunReport) -> str:

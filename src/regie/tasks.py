@@ -111,3 +111,107 @@ def summarise(family: str, results: list[dict[str, Any]] | None) -> dict[str, in
     }
     log.info("%s: %s", family, ", ".join(f"{k} {v}" for k, v in totals.items()))
     return totals
+
+
+def ingest_settled(params: dict[str, Any], waited: float) -> bool:
+    """Has every delivered file been handled (loaded, quarantined or a duplicate)?
+
+    The first task of ``transform`` under a scheduler: a delivery of several
+    sources triggers ``transform`` as soon as the first source is loaded, while
+    the others are still waiting for their turn. Building the marts then would
+    build them twice, and mail twice. This waits until the landing zone holds
+    nothing new, at most two ingestion intervals plus a minute (a file that
+    keeps failing to load must not hold back the marts for ever). Outside a
+    scheduler (``regie run``: ingestion has finished) it does not wait.
+    """
+    import os
+
+    from .dagfactory import SCHEDULE_ENV, ingest_schedule
+    from .sources.catalog import FAMILIES
+
+    every = ingest_schedule(os.environ.get(SCHEDULE_ENV)) if os.environ.get(SCHEDULE_ENV) else None
+    if every is None or not hasattr(every, "total_seconds"):
+        return True
+    settings = Settings.resolve(params)
+    places = Places(settings.landing, settings.home)
+    candidates = [rel for family in FAMILIES for rel in list_files(settings.landing, family)]
+    with connect(settings.warehouse) as wh:
+        try:
+            pending = new_files(candidates, places, wh)
+        except Exception:  # no ledger yet
+            pending = candidates
+    if not pending:
+        return True
+    limit = 2 * every.total_seconds() + 60
+    if waited >= limit:
+        log.warning(
+            "%d bestanden nog niet verwerkt na %.0f s; de marts worden toch gebouwd", len(pending), waited
+        )
+        return True
+    log.info("%d bestanden nog niet verwerkt (bijvoorbeeld %s); wachten", len(pending), pending[0])
+    return False
+
+
+def _build_state(settings: Settings):
+    return settings.home / "transform" / "laatste_build.json"
+
+
+def ledger_fingerprint(settings: Settings) -> str:
+    """What a build of the marts depends on: the loaded files, the peildatum and the threshold."""
+    from .transform import dbt_vars
+
+    with connect(settings.warehouse) as wh:
+        try:
+            (n, last), *_ = wh.query(
+                "select count(*), cast(max(geladen_op) as varchar) from audit.bestanden where status = 'geladen'"
+            )
+        except Exception:  # no ledger yet
+            n, last = 0, None
+    v = dbt_vars(settings)
+    return f"{n} files, last {last}, peildatum {v['peildatum']}, threshold {v['threshold']}"
+
+
+def build_needed(params: dict[str, Any], run_type: str) -> str | None:
+    """The ledger's fingerprint when ``transform`` has something to build, else None.
+
+    One delivery of several sources updates several raw assets, and every
+    update after the first queues one more ``transform`` run. Such a run, when
+    nothing was loaded since the last successful build at the same peildatum,
+    builds nothing (and so triggers no second quality run and no second mail).
+    Runs started by hand or by ``regie run`` always build.
+    """
+    import json
+
+    settings = Settings.resolve(params)
+    fingerprint = ledger_fingerprint(settings)
+    if "asset" not in run_type.lower():  # DagRunType.ASSET_TRIGGERED / "asset_triggered"
+        return fingerprint
+    try:
+        last = json.loads(_build_state(settings).read_text(encoding="utf-8")).get(
+            describe(settings.warehouse)
+        )
+    except (OSError, ValueError):
+        last = None
+    if last == fingerprint:
+        log.info("niets nieuws sinds de vorige build (%s): deze run bouwt niets", fingerprint)
+        return None
+    return fingerprint
+
+
+def remember_build(params: dict[str, Any], fingerprint: str | None) -> None:
+    """After a successful build: what it was built from (see :func:`build_needed`)."""
+    import json
+
+    if not fingerprint:
+        return
+    settings = Settings.resolve(params)
+    path = _build_state(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    state[describe(settings.warehouse)] = fingerprint
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    tmp.replace(path)

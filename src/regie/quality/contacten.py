@@ -1,13 +1,25 @@
-"""Who receives the quality mail of which gemeente, and whose records they may read.
+"""Who receives the quality mail of which gemeente, who runs regie, and whose records each may read.
 
 The contacts file (YAML; ``--contacten FILE`` or ``REGIE_CONTACTEN``)::
 
     afzender: "regie <regie@example.nl>"     # optional; else the SMTP connection's from_email
+    beheer:                                  # optional: the operators; failure mails go here
+      naam: Team data
+      aan: [regie-beheer@example.nl]
     gemeenten:
       GM1916:
         naam: Leidschendam-Voorburg          # optional
         aan: [kwaliteit@leidschendam-voorburg.example.nl]
       GM0626: [informatie@voorschoten.example.nl]   # short form: just the addresses
+
+The layout is declared once, in :data:`SCHEMA`: every key the file may hold,
+what it holds and what it means. :func:`laad` reads the file against it and
+refuses anything else with the line it is on (an unknown key, a flat
+``GM1916: [address]`` mapping without ``gemeenten:``, an address that is not
+one); ``docs/quality.md`` describes the same fields, and a test keeps the two
+in step. To add a field (a reply-to address, a deadline per gemeente), add a
+:class:`Veld` to :data:`CONTACT` or :data:`SCHEMA` and a field to the dataclass
+it fills.
 
 What a recipient may read (its *reikwijdte*) does not come from this file but
 from the reference list of gemeenten (the dbt seed ``ref_gemeenten``, through
@@ -22,8 +34,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,12 +50,12 @@ _ADRES = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 class ContactenFout(ValueError):
-    """The contacts file cannot be used."""
+    """The contacts file cannot be used; the message names the file and the line."""
 
 
 @dataclass(frozen=True)
 class Contact:
-    gemeentecode: str
+    gemeentecode: str  # the gemeentecode, or "beheer" for the operators
     adressen: tuple[str, ...]
     naam: str | None = None
 
@@ -51,10 +65,135 @@ class Contacten:
     gemeenten: dict[str, Contact]
     afzender: str | None = None
     bestand: Path | None = None
+    beheer: Contact | None = None
 
     def adressen(self, code: str) -> tuple[str, ...]:
         c = self.gemeenten.get(code)
         return c.adressen if c else ()
+
+
+# --- the declared layout -----------------------------------------------------------------
+
+
+class _Fout(Exception):
+    """A problem at one YAML node; :func:`laad` adds the file and the line."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+@dataclass(frozen=True)
+class Soort:
+    """What a value may be: a short description and a reader from a YAML node."""
+
+    beschrijving: str
+    lees: Callable[[yaml.Node], Any]
+
+
+@dataclass(frozen=True)
+class Veld:
+    """One key of a mapping in the contacts file."""
+
+    naam: str
+    soort: Soort
+    uitleg: str
+    verplicht: bool = False
+
+
+def _tekst(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise _Fout(node, "expected a text")
+    return str(node.value).strip()
+
+
+def _adres(node: yaml.Node) -> str:
+    value = _tekst(node)
+    if not _ADRES.match(value):
+        raise _Fout(node, f"'{value}' is not an e-mail address")
+    return value
+
+
+def _adressen(node: yaml.Node) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        return (_adres(node),)
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(_adres(item) for item in node.value)
+    raise _Fout(node, "expected one e-mail address or a list of them, such as [someone@gemeente.nl]")
+
+
+TEKST = Soort("text", _tekst)
+ADRESSEN = Soort("one e-mail address or a list of them", _adressen)
+
+
+def _velden(node: yaml.Node, velden: tuple[Veld, ...], waar: str) -> dict[str, Any]:
+    """Read a mapping that may hold exactly these keys."""
+    if not isinstance(node, yaml.MappingNode):
+        raise _Fout(node, f"{waar}: expected a mapping with the keys {', '.join(v.naam for v in velden)}")
+    bekend = {v.naam: v for v in velden}
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        veld = bekend.get(key)
+        if veld is None:
+            raise _Fout(key_node, f"unknown key '{key}' in {waar} (allowed: {', '.join(bekend)})")
+        if key in out:
+            raise _Fout(key_node, f"'{key}' appears twice in {waar}")
+        out[key] = veld.soort.lees(value_node)
+    for veld in velden:
+        if veld.verplicht and veld.naam not in out:
+            raise _Fout(node, f"{waar}: '{veld.naam}' is missing ({veld.uitleg})")
+    return out
+
+
+#: The keys of one contact (a gemeente, or the operators under ``beheer``).
+CONTACT: tuple[Veld, ...] = (
+    Veld("naam", TEKST, "the name used in the mail's greeting and subject"),
+    Veld("aan", ADRESSEN, "where the mail goes", verplicht=True),
+)
+
+
+def _contact(node: yaml.Node, code: str) -> Contact:
+    """A contact in full (``naam``, ``aan``) or short (just the addresses)."""
+    if isinstance(node, yaml.MappingNode):
+        values = _velden(node, CONTACT, code)
+        return Contact(code, values["aan"], values.get("naam"))
+    return Contact(code, _adressen(node))
+
+
+def _code(node: yaml.Node) -> str:
+    m = _GM.match(str(getattr(node, "value", "")).strip())
+    if not isinstance(node, yaml.ScalarNode) or not m:
+        raise _Fout(node, f"'{getattr(node, 'value', '?')}' is not a gemeentecode (GM and 4 digits)")
+    return "GM" + m.group(2)
+
+
+def _gemeenten(node: yaml.Node) -> dict[str, Contact]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _Fout(node, "'gemeenten' must map each gemeentecode to its addresses")
+    out: dict[str, Contact] = {}
+    for key_node, value_node in node.value:
+        code = _code(key_node)
+        if code in out:
+            raise _Fout(key_node, f"{code} appears twice")
+        out[code] = _contact(value_node, code)
+    return out
+
+
+#: The top level of the contacts file.
+SCHEMA: tuple[Veld, ...] = (
+    Veld("afzender", TEKST, "the sender of every mail; default: the SMTP connection's from_email"),
+    Veld(
+        "beheer",
+        Soort("a contact (naam, aan) or just addresses", lambda n: _contact(n, "beheer")),
+        "the operators: a failed task is mailed here",
+    ),
+    Veld(
+        "gemeenten",
+        Soort("per gemeentecode a contact (naam, aan) or just addresses", _gemeenten),
+        "who receives the quality mail of each gemeente; a gemeente not listed gets none",
+    ),
+)
 
 
 def pad(given: str | None = None) -> Path | None:
@@ -62,47 +201,29 @@ def pad(given: str | None = None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-def _code(text: object) -> str:
-    m = _GM.match(str(text).strip())
-    if not m:
-        raise ContactenFout(f"'{text}' is geen gemeentecode (GM en 4 cijfers)")
-    return "GM" + m.group(2)
-
-
 def laad(path: Path | None) -> Contacten:
-    """Read and check the contacts file; no file means nobody to mail."""
+    """Read the contacts file against :data:`SCHEMA`; no file means nobody to mail."""
     if path is None:
         return Contacten({})
     if not path.is_file():
-        raise ContactenFout(f"contactenbestand {path} bestaat niet")
+        raise ContactenFout(f"contacts file {path} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        root = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ContactenFout(f"contactenbestand {path} is geen geldige YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("gemeenten", {}), dict):
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
         raise ContactenFout(
-            f"contactenbestand {path}: verwacht 'gemeenten:' met per gemeentecode de adressen"
-        )
-    out: dict[str, Contact] = {}
-    for key, value in (data.get("gemeenten") or {}).items():
-        code = _code(key)
-        naam = None
-        if isinstance(value, dict):
-            naam = value.get("naam")
-            value = value.get("aan", [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise ContactenFout(f"{code}: adressen als lijst, zoals aan: [iemand@gemeente.nl]")
-        adressen = tuple(str(a).strip() for a in value if str(a).strip())
-        for a in adressen:
-            if not _ADRES.match(a):
-                raise ContactenFout(f"{code}: '{a}' is geen e-mailadres")
-        if code in out:
-            raise ContactenFout(f"{code} staat twee keer in {path}")
-        out[code] = Contact(code, adressen, naam)
-    afzender = data.get("afzender")
-    return Contacten(out, str(afzender) if afzender else None, path)
+            f"contacts file {path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContactenFout(f"contacts file {path} cannot be read: {exc}") from None
+    if root is None:
+        return Contacten({}, bestand=path)
+    try:
+        values = _velden(root, SCHEMA, "the contacts file")
+    except _Fout as exc:
+        raise ContactenFout(f"contacts file {path}, line {exc.line}: {exc}") from None
+    return Contacten(values.get("gemeenten", {}), values.get("afzender"), path, values.get("beheer"))
 
 
 def uitvoering(wh: Warehouse, peildatum: str | None = None) -> dict[str, set[str]]:

@@ -25,14 +25,17 @@ def static_profiles_dir() -> Path:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv's), else the one on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
+    """The command regie runs dbt with: ``regie-dbt``, which dies with the task that started it
+    (see :mod:`regie.processes`); plain dbt where that is not installed."""
+    beside = Path(sys.executable).parent / "regie-dbt"
     if beside.exists():
         return str(beside)
-    found = shutil.which("dbt")
+    found = shutil.which("regie-dbt")
     if found:
         return found
-    raise FileNotFoundError("dbt is not installed beside this Python nor on PATH")
+    from ..processes import real_dbt
+
+    return real_dbt()
 
 
 def dbt_home(home: Path) -> Path:

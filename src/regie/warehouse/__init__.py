@@ -1,7 +1,11 @@
 """One small interface, two backends: a DuckDB file or a PostgreSQL database.
 
 ``connect(target)`` takes what the user typed after ``--warehouse``: a path
-ending in ``.duckdb`` or a ``postgresql://`` URL.
+ending in ``.duckdb`` or a ``postgresql://`` URL. :func:`normalise` is the one
+place that decides what is a warehouse: ``postgresql+psycopg://`` (SQLAlchemy's
+spelling, which Airflow users know) and libpq's ``postgres://`` become
+``postgresql://``; any other scheme, or a path not ending in ``.duckdb``, is
+refused instead of becoming a DuckDB file with a strange name.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ __all__ = [
     "PUBLISHED_SCHEMAS",
     "Warehouse",
     "WarehouseKeyError",
+    "WarehouseTargetError",
     "connect",
     "describe",
     "is_postgres",
+    "normalise",
     "work_schema",
 ]
 
@@ -28,6 +34,32 @@ PUBLISHED_SCHEMAS = ("marts", "publiek", "historie")
 #: says the same for marts).
 WORK_SUFFIX = "__werk"
 
+#: Spellings of a PostgreSQL URL that regie accepts; all become ``postgresql://``.
+POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+class WarehouseTargetError(ValueError):
+    """``--warehouse`` (or REGIE_WAREHOUSE) names no warehouse regie can use."""
+
+
+def normalise(target: str) -> str:
+    """The canonical form of a warehouse target; refuses anything else with a clear reason."""
+    text = str(target).strip()
+    for scheme in POSTGRES_SCHEMES:
+        if text.lower().startswith(scheme):
+            return "postgresql://" + text[len(scheme) :]
+    if "://" in text:
+        raise WarehouseTargetError(
+            f"the warehouse {describe(text)} is not supported: give a postgresql:// "
+            "(or postgresql+psycopg://) URL or a DuckDB file path ending in .duckdb"
+        )
+    if not text.endswith(".duckdb"):
+        raise WarehouseTargetError(
+            f"the warehouse {text} is not a DuckDB file: a DuckDB warehouse is a path ending "
+            "in .duckdb; for PostgreSQL give a postgresql:// URL"
+        )
+    return text
+
 
 def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
@@ -35,7 +67,7 @@ def is_postgres(target: str) -> bool:
 
 def describe(target: str) -> str:
     """The target without a password, safe to print and log."""
-    if is_postgres(target) and "@" in target:
+    if "://" in target and "@" in target:
         scheme, rest = target.split("://", 1)
         creds, host = rest.rsplit("@", 1)
         user = creds.split(":", 1)[0]
