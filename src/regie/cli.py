@@ -368,7 +368,14 @@ def main(argv: list[str] | None = None) -> int:
     # owner-only, whichever library creates it
     restrict_process()
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # the reader of our output went away (`regie run | head`): the work is done and
+        # logged; say nothing more, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

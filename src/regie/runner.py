@@ -109,6 +109,38 @@ class _Progress(logging.Handler):
         self.out.flush()
 
 
+class _Terminal:
+    """The console stream of a run. When its reader goes away (``regie run | head``, a
+    closed SSH session) writing raises BrokenPipeError; the run must go on regardless
+    (its log file has everything), so from then on console output is dropped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self._stream.write(text)
+                self._stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        except OSError:
+            pass
+
+
 @contextlib.contextmanager
 def _output_to(log_file: Path):
     """Send everything written to stdout/stderr (fd level) to the log file (owner-only).
@@ -119,7 +151,7 @@ def _output_to(log_file: Path):
     sys.stdout.flush()
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
-    terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
+    terminal = _Terminal(os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8"))
     fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
         os.dup2(fh.fileno(), 1)
