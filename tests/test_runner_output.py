@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from conftest import REFERENCE_PEILDATUM, REGIE, regie_env
 from crash_support import differences, digest
 
