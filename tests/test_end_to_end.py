@@ -234,8 +234,9 @@ def test_run_refuses_a_warehouse_filled_with_another_key(generated, tmp_path):
     os.utime(landing / rel, ns=(1, 1))
     other = regie_env(REGIE_PSEUDONIEM_SLEUTEL="another-key-" + "f" * 40)
     second = run_regie(
-        "run", "--landing", str(landing), "--warehouse", wh, "--home", str(tmp_path / "h"), env=other
-    )
+        "run", "--until", "ingest", "--landing", str(landing), "--warehouse", wh, "--home", str(tmp_path / "h"),
+        env=other,
+    )  # fmt: skip
     assert second.returncode == 1
     assert "ingest_rijk_provincie failed" in second.stdout
 
