@@ -13,6 +13,7 @@ from .config import Settings
 from .ingest.landing import list_files, mask_path
 from .ingest.load import Places, load_file, new_files
 from .ingest.masking import mask
+from .ingest.parse import Parser
 from .pseudonym import load_key
 from .warehouse import connect, describe
 
@@ -69,11 +70,11 @@ def load_delivery(relpaths: list[str], params: dict[str, Any]) -> list[dict[str,
     places = Places(settings.landing, settings.home)
     out: list[dict[str, Any]] = []
     failed: list[str] = []
-    with _open(settings) as wh:
+    with _open(settings) as wh, Parser() as parser:  # one parsing connection for every file
         wh.check_key(pseudo.fingerprint())
         for rel in relpaths:
             try:
-                out.append(_outcome(load_file(rel, places, wh, pseudo, settings.run_id)))
+                out.append(_outcome(load_file(rel, places, wh, pseudo, settings.run_id, parser)))
             except Exception as exc:  # noqa: BLE001 - reported below, the others go on
                 log.error("could not load %s: %s: %s", mask_path(rel), type(exc).__name__, mask(str(exc)))
                 failed.append(mask_path(rel))

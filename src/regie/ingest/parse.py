@@ -91,19 +91,65 @@ def _text(name: str) -> str:
     return f"nullif(trim({ident(name)}), '')"
 
 
-def parse_file(path: Path, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
-    """Parse, check and pseudonymise one file. Raises FileRejected for quarantine."""
-    with tempfile.TemporaryDirectory(prefix="regie-") as tmp:
-        con = duckdb.connect()
+class Parser:
+    """Parses files one after another with one in-memory DuckDB connection.
+
+    A task opens one and parses every file of its delivery with it: the
+    connection, its settings and its temporary folder are made once, and each
+    file's tables are dropped when the file is done. Use it as a context manager.
+    """
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="regie-")
+        self.workdir = Path(self._tmp.name)
+        self.con = duckdb.connect()
+        self.con.execute("set preserve_insertion_order = true")
+        self.con.execute(f"set temp_directory = {lit(str(self.workdir / 'duckdb'))}")
+
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+    def parse(
+        self,
+        path: Path,
+        source: Source,
+        meta: Meta,
+        pseudo: Pseudonymiser,
+        scanned: reader.Scanner | None = None,
+    ) -> Parsed:
+        """Parse, check and pseudonymise one file. Raises FileRejected for quarantine.
+
+        ``scanned``: the file's bytes as scanned while they were archived (no second read).
+        """
         try:
-            con.execute("set preserve_insertion_order = true")
-            con.execute(f"set temp_directory = {lit(tmp)}")
-            decoded = reader.decode(path, Path(tmp))
+            decoded = reader.decode(path, self.workdir, scanned)
             if source.format == "csv":
-                return _parse_csv(con, decoded, source, meta, pseudo)
-            return _parse_jsonl(con, decoded, source, meta, pseudo)
+                return _parse_csv(self.con, decoded, source, meta, pseudo)
+            return _parse_jsonl(self.con, decoded, source, meta, pseudo)
         finally:
-            con.close()
+            self._clear()
+
+    def _clear(self) -> None:
+        """Drop what one file left behind: its temporary tables and its UTF-8 copy."""
+        for (name,) in self.con.execute(
+            "select table_name from duckdb_tables() where temporary"
+        ).fetchall():
+            self.con.execute(f"drop table if exists temp.{ident(name)}")
+        for leftover in self.workdir.glob("*.utf8"):
+            leftover.unlink()
+
+
+def parse_file(path: Path, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
+    """Parse, check and pseudonymise one file with a parser of its own (see :class:`Parser`)."""
+    with Parser() as parser:
+        return parser.parse(path, source, meta, pseudo)
 
 
 def _meta_select(source: Source) -> str:
