@@ -50,6 +50,8 @@ class Decoded:
     #: bytes of a UTF-8 file that are not UTF-8, replaced by U+FFFD in ``text_path``;
     #: their rows are rejected
     stray_bytes: int = 0
+    #: a byte-order mark somewhere after the start: only then can a row hold one
+    inner_bom: bool = True
 
 
 def _bytes(n: int) -> str:
@@ -73,6 +75,8 @@ class Scanner:
         self.has_bom = False
         self.stray = 0
         self.multibyte = False  # a character only UTF-8 explains
+        self.boms = 0  # byte-order marks (EF BB BF) anywhere, the leading one included
+        self._tail = b""  # the last two bytes of the previous chunk (a BOM split over two chunks)
         self.problem: FileRejected | None = None
         self._run = 0  # bytes since the last newline
         self._first = True
@@ -106,8 +110,10 @@ class Scanner:
             self._run = len(chunk) - chunk.rfind(b"\n") - 1
         self.newlines += chunk.count(b"\n")
         self.last = chunk[-1:]
+        tail, self._tail = self._tail, chunk[-2:]
         if chunk.isascii() and not self._utf8.getstate()[0]:
-            return  # plain ASCII with nothing pending: valid UTF-8 and no character only UTF-8 explains
+            return  # plain ASCII with nothing pending: valid UTF-8, no BOM, nothing only UTF-8 explains
+        self.boms += (tail + chunk).count(codecs.BOM_UTF8)
         text = self._utf8.decode(chunk)
         if _STRAY.search(text):
             self.stray += len(_STRAY.findall(text))
@@ -155,8 +161,9 @@ def decode(path: Path, workdir: Path, scanned: Scanner | None = None) -> Decoded
         s.multibyte,
     )
     ends = last == b"\n"
+    inner_bom = s.boms > (1 if has_bom else 0)
     if not stray:
-        return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size)
+        return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, 0, inner_bom)
     if has_bom or multibyte:
         # UTF-8 with stray bytes: keep UTF-8, mark the bytes, reject their rows
         out = workdir / (path.name + ".utf8")
@@ -165,7 +172,7 @@ def decode(path: Path, workdir: Path, scanned: Scanner | None = None) -> Decoded
             while chunk := src.read(_CHUNK):
                 dst.write(dec.decode(chunk))
             dst.write(dec.decode(b"", final=True))
-        return Decoded(out, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, stray)
+        return Decoded(out, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, stray, inner_bom)
     # No UTF-8 at all: the contract's other encoding is Windows-1252.
     out = workdir / (path.name + ".utf8")
     cp = codecs.getincrementaldecoder("cp1252")()
@@ -180,7 +187,7 @@ def decode(path: Path, workdir: Path, scanned: Scanner | None = None) -> Decoded
                     f"(byte {offset + exc.start + 1} kan in geen van beide)"
                 ) from None
             offset += len(chunk)
-    return Decoded(out, "cp1252", newlines, ends, size)
+    return Decoded(out, "cp1252", newlines, ends, size, 0, inner_bom)
 
 
 @dataclass

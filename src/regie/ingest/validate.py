@@ -62,16 +62,33 @@ def _date_sql(ref: str, fmt: str) -> str:
     return f"case when regexp_full_match({ref}, {lit(shape)}) then cast(coalesce({tries}) as date) end"
 
 
-def _date_ok(ref: str, fmt: str) -> str:
-    parsed = _date_sql(ref, fmt)
+def date_sql(ref: str, fmt: str) -> str:
+    """SQL: the date a text holds (NULL when it holds none), in the file format's notation."""
+    return _date_sql(ref, fmt)
+
+
+def _date_ok(parsed: str) -> str:
+    """SQL: is the parsed date (see :func:`date_sql`) a plausible date?"""
     return f"({parsed}) is not null and year({parsed}) between 1900 and 2100"
 
 
-def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> ColumnSQL:
+def column_sql(
+    col: Column,
+    ref: str,
+    fmt: str,
+    values_of: dict[str, str],
+    dates: dict[str, str] | None = None,
+) -> ColumnSQL:
     """Expressions for one column. ``ref`` is its trimmed text, NULL when empty.
 
-    ``values_of`` maps other column names to their refs (for ages).
+    ``values_of`` maps other column names to their refs (for ages). ``dates`` maps a ref
+    to a column already holding its parsed date (:func:`date_sql`), so a date that the
+    value, its check and an age all need is parsed once per row.
     """
+
+    def date_of(r: str) -> str:
+        return (dates or {}).get(r) or _date_sql(r, fmt)
+
     name = col.name
     reasons: list[str] = []
     if col.required:
@@ -120,10 +137,10 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
     if kind == "date":
         form = "jjjj-mm-dd" if fmt == "json" else "dd-mm-jjjj"
         bad(
-            _date_ok(ref, fmt),
+            _date_ok(date_of(ref)),
             f"{lit(name + ' ')} || {quoted(ref)} || {lit(' is geen geldige datum (' + form + ')')}",
         )
-        return ColumnSQL([(_date_sql(ref, fmt), col.target)], reasons)
+        return ColumnSQL([(date_of(ref), col.target)], reasons)
     if kind == "bool":
         truthy, falsy = ("true", "false") if fmt == "json" else ("J", "N")
         bad(
@@ -173,9 +190,9 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
         digits = f"case when {ok} then cast(try_cast({ref} as bigint) as varchar) end"
         return ColumnSQL([(Pseudonymiser.sql("vnummer", digits), col.target)], reasons)
     if kind == "geboortedatum":
-        born = _date_sql(ref, fmt)
-        on = _date_sql(values_of[col.age_on], fmt) if col.age_on else "current_date"
-        bad(_date_ok(ref, fmt), lit(f"{name} is geen geldige datum"))
+        born = date_of(ref)
+        on = date_of(values_of[col.age_on]) if col.age_on else "current_date"
+        bad(_date_ok(born), lit(f"{name} is geen geldige datum"))
         age = (
             f"year({on}) - year({born}) - case when month({on}) * 100 + day({on}) "
             f"< month({born}) * 100 + day({born}) then 1 else 0 end"
