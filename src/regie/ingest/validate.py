@@ -33,17 +33,24 @@ def quoted(ref: str) -> str:
     (hexadecimal, or a long base64-like run mixing letters and digits) is never
     quoted; control characters become ``?``.
     """
-    text = f"regexp_replace({ref}, '[[:cntrl:]]', '?', 'g')"
-    text = f"regexp_replace({text}, {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
-    text = (
-        f"case when regexp_matches({text}, {lit(BASE64_PATTERN)}) and regexp_matches({text}, '[0-9]') "
-        f"and regexp_matches({text}, '[A-Za-z]') then '<verborgen>' else {text} end"
+    # Each step's result is bound once by a lambda (list_transform([x], lambda y: ...)[1])
+    # instead of being written out again: the statement stays small and plans fast.
+    def let(value: str, name: str, body: str) -> str:
+        return f"list_transform([{value}], lambda {name}: {body})[1]"
+
+    cleaned = (
+        f"regexp_replace(regexp_replace(_q_v, '[[:cntrl:]]', '?', 'g'), {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
     )
-    masked = f"regexp_replace({text}, {lit(DIGITS_PATTERN)}, '<getal>', 'g')"
-    return (
-        f"'''' || case when length({masked}) > {_MAX_QUOTED} "
-        f"then left({masked}, {_MAX_QUOTED}) || '…' else {masked} end || ''''"
+    hidden = (
+        f"case when regexp_matches(_q_t, {lit(BASE64_PATTERN)}) and regexp_matches(_q_t, '[0-9]') "
+        "and regexp_matches(_q_t, '[A-Za-z]') then '<verborgen>' else _q_t end"
     )
+    masked = f"regexp_replace({hidden}, {lit(DIGITS_PATTERN)}, '<getal>', 'g')"
+    shown = (
+        f"'''' || case when length(_q_m) > {_MAX_QUOTED} "
+        f"then left(_q_m, {_MAX_QUOTED}) || '…' else _q_m end || ''''"
+    )
+    return let(ref, "_q_v", let(cleaned, "_q_t", let(masked, "_q_m", shown)))
 
 
 @dataclass
