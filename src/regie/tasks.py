@@ -31,8 +31,8 @@ def _open(settings: Settings):
 
 
 def discover(family: str, params: dict[str, Any]) -> list[list[str]]:
-    """Landing files of this family that are new or changed since last seen,
-    grouped per delivery folder (one Airflow task loads one delivery)."""
+    """Landing files of this family that are new or changed since last seen, grouped per
+    delivery folder, whole deliveries joined into batches (one Airflow task loads one batch)."""
     settings = Settings.resolve(params)
     load_key()  # fail before doing anything when no key is configured
     places = Places(settings.landing, settings.home)
@@ -50,7 +50,24 @@ def discover(family: str, params: dict[str, Any]) -> list[list[str]]:
     deliveries: dict[str, list[str]] = {}
     for rel in todo:
         deliveries.setdefault(rel.rsplit("/", 1)[0], []).append(rel)
-    return list(deliveries.values())
+    return batches(list(deliveries.values()))
+
+
+#: One load task takes whole deliveries until it has at least this many files: an Airflow
+#: task costs a fixed part of a second, so a thousand small deliveries are not a thousand tasks.
+BATCH_FILES = 40
+
+
+def batches(deliveries: list[list[str]], size: int = BATCH_FILES) -> list[list[str]]:
+    """Deliveries (in delivery order) joined into load tasks of at least ``size`` files each;
+    a delivery is never split over two tasks."""
+    out: list[list[str]] = []
+    for files in deliveries:
+        if out and len(out[-1]) < size:
+            out[-1].extend(files)
+        else:
+            out.append(list(files))
+    return out
 
 
 def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -59,11 +76,12 @@ def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_delivery(relpaths: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Load the files of one delivery, one after another, with one connection.
+    """Load the files of one or more deliveries, one after another, with one warehouse
+    connection and one parsing connection for them all.
 
     Each file on its own: a file that fails (an error, not bad input: bad input is
-    quarantined) does not keep the other files of its delivery from loading; the
-    task fails afterwards, naming it, and the next run tries it again.
+    quarantined) does not keep the other files from loading; the task fails afterwards,
+    naming it, and the next run tries it again.
     """
     settings = Settings.resolve(params)
     pseudo = load_key()
