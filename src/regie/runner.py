@@ -145,9 +145,17 @@ def prepare_airflow(home: Path) -> None:
     os.environ.update(airflow_environment(home))
     private_dir(home / "airflow")
     private_dir(home / "logs")
-    from airflow.utils.db import upgradedb
+    # Migrating takes seconds even when there is nothing to migrate: done once per Airflow
+    # version (the marker names the version that last migrated this database).
+    marker = home / "airflow" / ".regie-migrated"
+    database = home / "airflow" / "airflow.db"
+    from airflow import __version__ as airflow_version
 
-    upgradedb()
+    if not (database.is_file() and marker.is_file() and marker.read_text().strip() == airflow_version):
+        from airflow.utils.db import upgradedb
+
+        upgradedb()
+        marker.write_text(airflow_version + "\n", encoding="utf-8")
     private_tree(home / "airflow")
     from airflow.models.pool import Pool
 
