@@ -202,7 +202,9 @@ def bare_duckdb(list_file: Path, key: str) -> None:
         con.execute(f"create table {source}_all as " + " union all by name ".join(parts))
         # the delivery in force: the latest delivery date per deliverer (folder names)
         ids = IDENTIFIERS.get(source, [])
-        pseudo = "".join(f"{hmac(domain, f'cast({col} as varchar)')} as {col}_pseudo, " for domain, col in ids)
+        pseudo = "".join(
+            f"{hmac(domain, f'cast({col} as varchar)')} as {col}_pseudo, " for domain, col in ids
+        )
         dropped = "".join(f", {col}" for _, col in ids)
         con.execute(
             f"""
@@ -270,7 +272,9 @@ def bare_pandas(list_file: Path, key: str) -> None:
                             except ValueError:  # a broken line, as DuckDB's ignore_errors skips it
                                 continue
                             if isinstance(record, dict):
-                                records.append({k: v for k, v in record.items() if not isinstance(v, (dict, list))})
+                                records.append(
+                                    {k: v for k, v in record.items() if not isinstance(v, (dict, list))}
+                                )
                     df = pd.DataFrame.from_records(records)
                 else:
                     df = pd.read_csv(
@@ -298,7 +302,9 @@ def bare_pandas(list_file: Path, key: str) -> None:
         tables[source] = df
     d = tables["dossiers"]
     figures = {}
-    d["maand"] = pd.to_datetime(d["datum_inschrijving_brp"], format="%d-%m-%Y", errors="coerce").dt.to_period("M")
+    d["maand"] = pd.to_datetime(d["datum_inschrijving_brp"], format="%d-%m-%Y", errors="coerce").dt.to_period(
+        "M"
+    )
     figures["instroom"] = d.groupby(["woongemeente", "maand"])["bsn_pseudo"].nunique()
     lr = tables["leerroutes"].copy()
     lr["start"] = pd.to_datetime(lr["datum_start"], format="%d-%m-%Y", errors="coerce")
@@ -309,7 +315,9 @@ def bare_pandas(list_file: Path, key: str) -> None:
         .size()
     )
     a = tables["activiteiten"]
-    a["uren_num"] = pd.to_numeric(a["uren"].str.replace(".", "", regex=False).str.replace(",", ".", regex=False), errors="coerce")
+    a["uren_num"] = pd.to_numeric(
+        a["uren"].str.replace(".", "", regex=False).str.replace(",", ".", regex=False), errors="coerce"
+    )
     figures["activiteiten_uren"] = a.groupby(["uitvoerder", "soort"])["uren_num"].agg(["sum", "count"])
     figures["duo_plicht"] = tables["personen"].groupby("gemeentecode")["bsn_pseudo"].nunique()
     figures["coa_koppelingen"] = tables["koppelingen"].groupby(["gemeentecode", "status"]).size()
@@ -415,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         n_files = len(manifest.files)
         n_rows = sum(f.rows for f in manifest.files.values())
         size_mb = sum((source / rel).stat().st_size for rel in manifest.files) / 1024 / 1024
-        print(f"national: {n_files} files, {n_rows:,} rows, {size_mb:.0f} MB in {time.monotonic() - t0:.0f} s")
+        print(
+            f"national: {n_files} files, {n_rows:,} rows, {size_mb:.0f} MB in {time.monotonic() - t0:.0f} s"
+        )
         listing = work / "files.json"
         listing.write_text(
             json.dumps([[str(source / rel), f.encoding] for rel, f in sorted(manifest.files.items())]),
@@ -426,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         bare = measure(me + ["--bare", str(listing)], env, work / "bare.out")
         print("national: pandas ...", flush=True)
         pandas_run = measure(me + ["--pandas", str(listing)], env, work / "pandas.out")
-        for name, m in (("bare", bare), ("pandas", pandas_run)):
+        for m in (bare, pandas_run):
             if m.returncode != 0:
                 print(m.output[-3000:])
                 return 1
@@ -450,9 +460,11 @@ def main(argv: list[str] | None = None) -> int:
         load_after = os.getloadavg()[0]
         totals = ledger(full_dir / "home" / "regie.duckdb")
 
-        gemeente = "GM0518" if (full_dir / "landing" / "gemeente" / "GM0518").is_dir() else sorted(
-            p.name for p in (full_dir / "landing" / "gemeente").iterdir()
-        )[0]
+        gemeente = (
+            "GM0518"
+            if (full_dir / "landing" / "gemeente" / "GM0518").is_dir()
+            else sorted(p.name for p in (full_dir / "landing" / "gemeente").iterdir())[0]
+        )
         folder, delivery_rows = new_delivery(full_dir / "landing", gemeente)
         print(f"national: regie run with one new delivery ({folder}) ...", flush=True)
         again = regie_run(full_dir / "home", full_dir / "landing", env, work / "again.out")

@@ -301,7 +301,8 @@ def load_file(
     # Parsing a large file takes a while: let go of the warehouse meanwhile.
     hold = contextlib.nullcontext() if snap.size < RELEASE_ABOVE_BYTES else warehouse.released()
     try:
-        with hold, (contextlib.nullcontext(parser) if parser else Parser()) as p:
+        own = contextlib.nullcontext(parser) if parser else Parser()  # closed here when it is ours
+        with hold, own as p:
             parsed = p.parse(snap.stored, delivery.source, meta, pseudo, scanned=snap.scanned)
     except FileRejected as exc:
         return to_quarantine(str(exc))

@@ -138,9 +138,7 @@ class Parser:
 
     def _clear(self) -> None:
         """Drop what one file left behind: its temporary tables and its UTF-8 copy."""
-        for (name,) in self.con.execute(
-            "select table_name from duckdb_tables() where temporary"
-        ).fetchall():
+        for (name,) in self.con.execute("select table_name from duckdb_tables() where temporary").fetchall():
             self.con.execute(f"drop table if exists temp.{ident(name)}")
         for leftover in self.workdir.glob("*.utf8"):
             leftover.unlink()

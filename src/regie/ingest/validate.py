@@ -33,14 +33,13 @@ def quoted(ref: str) -> str:
     (hexadecimal, or a long base64-like run mixing letters and digits) is never
     quoted; control characters become ``?``.
     """
+
     # Each step's result is bound once by a lambda (list_transform([x], lambda y: ...)[1])
     # instead of being written out again: the statement stays small and plans fast.
     def let(value: str, name: str, body: str) -> str:
         return f"list_transform([{value}], lambda {name}: {body})[1]"
 
-    cleaned = (
-        f"regexp_replace(regexp_replace(_q_v, '[[:cntrl:]]', '?', 'g'), {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
-    )
+    cleaned = f"regexp_replace(regexp_replace(_q_v, '[[:cntrl:]]', '?', 'g'), {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
     hidden = (
         f"case when regexp_matches(_q_t, {lit(BASE64_PATTERN)}) and regexp_matches(_q_t, '[0-9]') "
         "and regexp_matches(_q_t, '[A-Za-z]') then '<verborgen>' else _q_t end"
