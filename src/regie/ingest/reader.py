@@ -72,23 +72,25 @@ class Scanner:
         self.size = 0
         self.newlines = 0
         self.last = b""
-        self.has_bom = False
+        self._head = b""  # the first three bytes: a leading byte-order mark?
         self.stray = 0
         self.multibyte = False  # a character only UTF-8 explains
         self.boms = 0  # byte-order marks (EF BB BF) anywhere, the leading one included
-        self._tail = b""  # the last two bytes of the previous chunk (a BOM split over two chunks)
+        self._tail = b""  # the last two bytes seen (a BOM split over chunks)
         self.problem: FileRejected | None = None
         self._run = 0  # bytes since the last newline
-        self._first = True
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+
+    @property
+    def has_bom(self) -> bool:
+        return self._head == codecs.BOM_UTF8
 
     def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.problem is not None or not chunk:
             return
-        if self._first:
-            self.has_bom = chunk.startswith(codecs.BOM_UTF8)
-            self._first = False
+        if len(self._head) < 3:
+            self._head += chunk[: 3 - len(self._head)]
         if b"\x00" in chunk:
             self.problem = FileRejected(
                 "het bestand bevat binaire gegevens (NUL-tekens): is het een "
@@ -110,10 +112,11 @@ class Scanner:
             self._run = len(chunk) - chunk.rfind(b"\n") - 1
         self.newlines += chunk.count(b"\n")
         self.last = chunk[-1:]
-        tail, self._tail = self._tail, chunk[-2:]
+        joined = self._tail + chunk  # a BOM may start in an earlier chunk (never fits in the tail)
+        self._tail = joined[-2:]
         if chunk.isascii() and not self._utf8.getstate()[0]:
             return  # plain ASCII with nothing pending: valid UTF-8, no BOM, nothing only UTF-8 explains
-        self.boms += (tail + chunk).count(codecs.BOM_UTF8)
+        self.boms += joined.count(codecs.BOM_UTF8)
         text = self._utf8.decode(chunk)
         if _STRAY.search(text):
             self.stray += len(_STRAY.findall(text))
