@@ -60,6 +60,13 @@ def ingest_schedule(text: str | None = None) -> str | dt.timedelta:
     raise ValueError(f"{SCHEDULE_ENV}: '{value}' is neither an interval (30s, 5m, 1h) nor a cron expression")
 
 
+#: A load task's label: its delivery folder, or the first and last when it loads several.
+LOAD_LABEL = (
+    "{% set r = task.op_kwargs['relpaths'] %}{{ r[0].rsplit('/', 1)[0] }}"
+    "{% if r[-1].rsplit('/', 1)[0] != r[0].rsplit('/', 1)[0] %} .. {{ r[-1].rsplit('/', 1)[0] }}{% endif %}"
+)
+
+
 def _with_run(params, run_id) -> dict:
     """Run parameters; the ledger gets Airflow's run id when none was given."""
     out = dict(params or {})
@@ -105,9 +112,9 @@ def ingest_dag(family: str):
 
             return tasks.discover(family, _with_run(params, run_id))
 
-        @task(pool=WAREHOUSE_POOL, map_index_template="{{ task.op_kwargs['relpaths'][0].rsplit('/', 1)[0] }}")
+        @task(pool=WAREHOUSE_POOL, map_index_template=LOAD_LABEL)
         def load(relpaths: list[str], params=None, run_id=None) -> list[dict]:
-            """One delivery folder: its files, one after another."""
+            """One or more whole delivery folders: their files, one after another."""
             from regie import tasks
 
             return tasks.load_delivery(relpaths, _with_run(params, run_id))

@@ -39,12 +39,17 @@ def dags_folder() -> Path:
     return Path(os.environ.get("REGIE_DAGS", project_root() / "dags"))
 
 
-def airflow_environment(home: Path) -> dict[str, str]:
-    """Environment for an embedded Airflow under ``home`` (set before importing airflow)."""
+#: The DAG folder ``regie run`` shows Airflow: links to the one DAG file being run.
+RUN_DAGS = "regie-run-dags"
+
+
+def airflow_environment(home: Path, dags: Path | None = None) -> dict[str, str]:
+    """Environment for an embedded Airflow under ``home`` (set before importing airflow);
+    ``dags``: the DAG folder (default: regie's own)."""
     af = home / "airflow"
     return {
         "AIRFLOW_HOME": str(af),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder()),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags or dags_folder()),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{af / 'airflow.db'}",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs" / "airflow"),
@@ -168,18 +173,26 @@ def _output_to(log_file: Path):
             terminal.close()
 
 
-def prepare_airflow(home: Path) -> None:
+def prepare_airflow(home: Path, dags: Path | None = None) -> None:
     """Point Airflow at ``home`` and bring its metadata database up to date.
 
     The metadata database holds every run's parameters and logs; it and its folder are
     owner-only, also when an older regie created them readable for others.
     """
-    os.environ.update(airflow_environment(home))
+    os.environ.update(airflow_environment(home, dags))
     private_dir(home / "airflow")
     private_dir(home / "logs")
-    from airflow.utils.db import upgradedb
+    # Migrating takes seconds even when there is nothing to migrate: done once per Airflow
+    # version (the marker names the version that last migrated this database).
+    marker = home / "airflow" / ".regie-migrated"
+    database = home / "airflow" / "airflow.db"
+    from airflow import __version__ as airflow_version
 
-    upgradedb()
+    if not (database.is_file() and marker.is_file() and marker.read_text().strip() == airflow_version):
+        from airflow.utils.db import upgradedb
+
+        upgradedb()
+        marker.write_text(airflow_version + "\n", encoding="utf-8")
     private_tree(home / "airflow")
     from airflow.models.pool import Pool
 
@@ -209,10 +222,10 @@ def run_dags(
         try:
             terminal.write(f"regie run {run_id}\n  Airflow metadata: {settings.home / 'airflow'}\n")
             os.environ["REGIE_RUN_LOG"] = str(log_file)  # named in failure mails (regie.failures)
-            prepare_airflow(settings.home)
+            prepare_airflow(settings.home, settings.home / "airflow" / RUN_DAGS)
             from airflow.dag_processing.dagbag import DagBag
 
-            bag = DagBag(str(dags_folder()))
+            bag = _dag_bag(DagBag, dag_ids)
             # attached after Airflow configured its logging, which resets handlers
             for lg in watched:
                 lg.addHandler(progress)
@@ -221,7 +234,8 @@ def run_dags(
                 for path, err in bag.import_errors.items():
                     terminal.write(f"  DAG import error in {path}: {err.splitlines()[-1]}\n")
             for dag_id in dag_ids:
-                dag = bag.get_dag(dag_id)
+                own = _show_only(dag_id)
+                dag = DagBag(str(own)).get_dag(dag_id) if own else bag.get_dag(dag_id)
                 t0 = time.monotonic()
                 terminal.write(f"  DAG {dag_id}\n")
                 if dag is None:
@@ -263,6 +277,46 @@ def run_dags(
                 lg.removeHandler(progress)
     totals = ledger_totals(settings.warehouse, run_id)
     return RunReport(run_id, outcomes, time.monotonic() - started, log_file, totals)
+
+
+def _dag_bag(dag_bag_class, dag_ids: tuple[str, ...]):
+    """The DAGs of this run, parsing only their files (``<dag_id>.py``).
+
+    ``--until ingest`` then never parses the transform DAG (Cosmos, the dbt
+    manifest) or the quality DAG. When a DAG has no file of its own name (a
+    deployment with its own DAG folder), the whole folder is parsed.
+    """
+    folder = dags_folder()
+    files = [folder / f"{dag_id}.py" for dag_id in dag_ids]
+    if not all(f.is_file() for f in files):
+        return dag_bag_class(str(folder))
+    bag = dag_bag_class(str(files[0]))
+    for f in files[1:]:
+        bag.collect_dags(str(f))
+    return bag
+
+
+def _show_only(dag_id: str) -> Path | None:
+    """Let Airflow's DAG folder hold only this DAG's file (a link to it); the folder, or None.
+
+    ``dag.test()`` parses every file of the DAG folder and writes every DAG to the
+    metadata database before each run, the Cosmos DAG included: seconds per DAG
+    for DAGs this step does not run. ``regie run`` points Airflow at a folder of
+    its own (``<home>/airflow/regie-run-dags``) and links the one file there. When
+    Airflow was started with another folder in this process, nothing changes (None).
+    """
+    from airflow import settings as airflow_settings
+
+    folder = Path(airflow_settings.DAGS_FOLDER)
+    source = dags_folder() / f"{dag_id}.py"
+    if folder.name != RUN_DAGS or not source.is_file():
+        return None
+    private_dir(folder)
+    for old in folder.iterdir():
+        if old.is_symlink() or old.suffix == ".py":
+            old.unlink()
+    (folder / source.name).symlink_to(source.resolve())
+    return folder
 
 
 def failure_reasons(home: Path, run_id: str, dag_id: str, failed: list[tuple[str, int]]) -> list[str]:

@@ -7,14 +7,16 @@ DAGs and the tests run exactly the same code.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .config import Settings
 from .ingest.landing import list_files, mask_path
 from .ingest.load import Places, load_file, new_files
 from .ingest.masking import mask
+from .ingest.parse import Parser
 from .pseudonym import load_key
-from .warehouse import connect, describe
+from .warehouse import connect, describe, is_postgres
 
 log = logging.getLogger("regie.tasks")
 
@@ -30,8 +32,8 @@ def _open(settings: Settings):
 
 
 def discover(family: str, params: dict[str, Any]) -> list[list[str]]:
-    """Landing files of this family that are new or changed since last seen,
-    grouped per delivery folder (one Airflow task loads one delivery)."""
+    """Landing files of this family that are new or changed since last seen, grouped per
+    delivery folder, whole deliveries joined into batches (one Airflow task loads one batch)."""
     settings = Settings.resolve(params)
     load_key()  # fail before doing anything when no key is configured
     places = Places(settings.landing, settings.home)
@@ -49,7 +51,24 @@ def discover(family: str, params: dict[str, Any]) -> list[list[str]]:
     deliveries: dict[str, list[str]] = {}
     for rel in todo:
         deliveries.setdefault(rel.rsplit("/", 1)[0], []).append(rel)
-    return list(deliveries.values())
+    return batches(list(deliveries.values()))
+
+
+#: One load task takes whole deliveries until it has at least this many files: an Airflow
+#: task costs a fixed part of a second, so a thousand small deliveries are not a thousand tasks.
+BATCH_FILES = 40
+
+
+def batches(deliveries: list[list[str]], size: int = BATCH_FILES) -> list[list[str]]:
+    """Deliveries (in delivery order) joined into load tasks of at least ``size`` files each;
+    a delivery is never split over two tasks."""
+    out: list[list[str]] = []
+    for files in deliveries:
+        if out and len(out[-1]) < size:
+            out[-1].extend(files)
+        else:
+            out.append(list(files))
+    return out
 
 
 def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -58,31 +77,69 @@ def load(relpath: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_delivery(relpaths: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Load the files of one delivery, one after another, with one connection.
+    """Load the files of one or more deliveries with one warehouse connection and one
+    parsing connection for them all.
 
     Each file on its own: a file that fails (an error, not bad input: bad input is
-    quarantined) does not keep the other files of its delivery from loading; the
-    task fails afterwards, naming it, and the next run tries it again.
+    quarantined) does not keep the other files from loading; the task fails afterwards,
+    naming it, and the next run tries it again.
+
+    On PostgreSQL, which takes concurrent writers, the files of different deliverers are
+    loaded side by side (:data:`PARALLEL_LOADERS` at a time, each with its own
+    connections); one deliverer's files stay in delivery order. A DuckDB file has one
+    writer, so there they are loaded one after another.
     """
     settings = Settings.resolve(params)
     pseudo = load_key()
     places = Places(settings.landing, settings.home)
-    out: list[dict[str, Any]] = []
-    failed: list[str] = []
     with _open(settings) as wh:
         wh.check_key(pseudo.fingerprint())
-        for rel in relpaths:
-            try:
-                out.append(_outcome(load_file(rel, places, wh, pseudo, settings.run_id)))
-            except Exception as exc:  # noqa: BLE001 - reported below, the others go on
-                log.error("could not load %s: %s: %s", mask_path(rel), type(exc).__name__, mask(str(exc)))
-                failed.append(mask_path(rel))
+        groups = _by_deliverer(relpaths) if is_postgres(settings.warehouse) else [relpaths]
+        if len(groups) == 1 or PARALLEL_LOADERS < 2:
+            done = _load_files(relpaths, places, wh, pseudo, settings.run_id)
+        else:
+            done = {}
+
+            def work(group: list[str]) -> dict[str, Any]:
+                with connect(settings.warehouse) as own:
+                    return _load_files(group, places, own, pseudo, settings.run_id)
+
+            with ThreadPoolExecutor(max_workers=PARALLEL_LOADERS, thread_name_prefix="regie-load") as pool:
+                for part in pool.map(work, groups):
+                    done.update(part)
+    failed = [mask_path(rel) for rel in relpaths if done[rel] is None]
     if failed:
         raise RuntimeError(
             f"{len(failed)} of {len(relpaths)} files could not be loaded (the others were): "
             + ", ".join(failed)
             + "; see the log above, the next run tries them again"
         )
+    return [done[rel] for rel in relpaths]
+
+
+#: Loaders side by side on PostgreSQL (one per core of a small machine).
+PARALLEL_LOADERS = 2
+
+
+def _by_deliverer(relpaths: list[str]) -> list[list[str]]:
+    """The files per deliverer (gemeente folder, or source), each in the given order."""
+    groups: dict[str, list[str]] = {}
+    for rel in relpaths:
+        parts = rel.split("/")
+        groups.setdefault("/".join(parts[:2]) if parts[0] == "gemeente" else parts[0], []).append(rel)
+    return list(groups.values())
+
+
+def _load_files(relpaths, places, wh, pseudo, run_id) -> dict[str, dict[str, Any] | None]:
+    """Load files one after another with one parsing connection; None for a file that failed."""
+    out: dict[str, dict[str, Any] | None] = {}
+    with Parser() as parser:
+        for rel in relpaths:
+            try:
+                out[rel] = _outcome(load_file(rel, places, wh, pseudo, run_id, parser))
+            except Exception as exc:  # noqa: BLE001 - reported by the caller, the others go on
+                log.error("could not load %s: %s: %s", mask_path(rel), type(exc).__name__, mask(str(exc)))
+                out[rel] = None
     return out
 
 

@@ -26,7 +26,7 @@ import logging
 import os
 import stat
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..private import private_dir
@@ -35,7 +35,8 @@ from ..warehouse import LedgerRow, Warehouse
 from .errors import FileRejected
 from .landing import Delivery, classify, mask_path
 from .masking import safe_filename, safe_relpath
-from .parse import Meta, parse_file
+from .parse import Meta, Parser
+from .reader import Scanner
 
 log = logging.getLogger("regie.ingest")
 
@@ -70,6 +71,8 @@ class Snapshot:
     device: int
     inode: int
     stored: Path  # the archived copy: everything after reading works from this
+    #: what the one pass learnt about the bytes for decoding (encoding, lines, limits)
+    scanned: Scanner | None = field(default=None, compare=False, repr=False)
 
 
 class NotAFile(Exception):
@@ -95,7 +98,7 @@ VANISHED_REASON = (
 
 
 def snapshot(path: Path, places: Places) -> Snapshot:
-    """Read the file once: hash it while copying it into the archive.
+    """Read the file once: hash it, copy it into the archive and scan it for decoding, in one pass.
 
     Opened without following a link (``O_NOFOLLOW``) and without blocking (a
     named pipe would wait for a writer forever); only a regular file is read.
@@ -116,13 +119,13 @@ def snapshot(path: Path, places: Places) -> Snapshot:
         folder = private_dir(places.archive / "sha256")
         tmp = folder / f".incoming-{os.getpid()}-{before.st_ino}"
         h = hashlib.sha256()
-        size = 0
+        scanner = Scanner()
         try:
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as dst:
                 while chunk := src.read(_CHUNK):
                     h.update(chunk)
                     dst.write(chunk)
-                    size += len(chunk)
+                    scanner.feed(chunk)
             after = os.fstat(src.fileno())
             sha = h.hexdigest()
             target = private_dir(folder / sha[:2]) / sha
@@ -133,7 +136,7 @@ def snapshot(path: Path, places: Places) -> Snapshot:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    return Snapshot(sha, size, after.st_mtime_ns, after.st_dev, after.st_ino, target)
+    return Snapshot(sha, scanner.size, after.st_mtime_ns, after.st_dev, after.st_ino, target, scanner)
 
 
 def write_index(places: Places, sha: str | None, shown: str) -> None:
@@ -208,8 +211,13 @@ def load_file(
     warehouse: Warehouse,
     pseudo: Pseudonymiser,
     run_id: str | None = None,
+    parser: Parser | None = None,
 ) -> LedgerRow:
-    """Process one landing entry; always returns its ledger row, never raises on input."""
+    """Process one landing entry; always returns its ledger row, never raises on input.
+
+    ``parser``: the task's parser (one DuckDB connection for every file of the task);
+    without it the file gets a parser of its own.
+    """
     path = places.landing / relpath
     shown = mask_path(relpath)
     delivery = classify(relpath)
@@ -293,8 +301,9 @@ def load_file(
     # Parsing a large file takes a while: let go of the warehouse meanwhile.
     hold = contextlib.nullcontext() if snap.size < RELEASE_ABOVE_BYTES else warehouse.released()
     try:
-        with hold:
-            parsed = parse_file(snap.stored, delivery.source, meta, pseudo)
+        own = contextlib.nullcontext(parser) if parser else Parser()  # closed here when it is ours
+        with hold, own as p:
+            parsed = p.parse(snap.stored, delivery.source, meta, pseudo, scanned=snap.scanned)
     except FileRejected as exc:
         return to_quarantine(str(exc))
     except Exception as exc:  # a parser failure is this file's problem, never the run's

@@ -21,7 +21,7 @@ from ..sources.spec import Column, Source
 from . import reader
 from .errors import FileRejected
 from .masking import plain_name
-from .validate import column_sql, lit, looks_like_bsn
+from .validate import column_sql, date_sql, lit, looks_like_bsn
 
 STRAY_BYTES_REASON = (
     "regel bevat tekens die geen UTF-8 zijn (de rest van het bestand is UTF-8); "
@@ -91,19 +91,84 @@ def _text(name: str) -> str:
     return f"nullif(trim({ident(name)}), '')"
 
 
-def parse_file(path: Path, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
-    """Parse, check and pseudonymise one file. Raises FileRejected for quarantine."""
-    with tempfile.TemporaryDirectory(prefix="regie-") as tmp:
-        con = duckdb.connect()
+class Parser:
+    """Parses files one after another with one in-memory DuckDB connection.
+
+    A task opens one and parses every file of its delivery with it: the
+    connection, its settings and its temporary folder are made once, and each
+    file's tables are dropped when the file is done. Use it as a context manager.
+    """
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="regie-")
+        self.workdir = Path(self._tmp.name)
+        self.con = duckdb.connect()
+        self.con.execute("set preserve_insertion_order = true")
+        self.con.execute(f"set temp_directory = {lit(str(self.workdir / 'duckdb'))}")
+
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+    def parse(
+        self,
+        path: Path,
+        source: Source,
+        meta: Meta,
+        pseudo: Pseudonymiser,
+        scanned: reader.Scanner | None = None,
+    ) -> Parsed:
+        """Parse, check and pseudonymise one file. Raises FileRejected for quarantine.
+
+        ``scanned``: the file's bytes as scanned while they were archived (no second read).
+        """
         try:
-            con.execute("set preserve_insertion_order = true")
-            con.execute(f"set temp_directory = {lit(tmp)}")
-            decoded = reader.decode(path, Path(tmp))
+            decoded = reader.decode(path, self.workdir, scanned)
             if source.format == "csv":
-                return _parse_csv(con, decoded, source, meta, pseudo)
-            return _parse_jsonl(con, decoded, source, meta, pseudo)
+                return _parse_csv(self.con, decoded, source, meta, pseudo)
+            return _parse_jsonl(self.con, decoded, source, meta, pseudo)
         finally:
-            con.close()
+            self._clear()
+
+    def _clear(self) -> None:
+        """Drop what one file left behind: its temporary tables and its UTF-8 copy."""
+        for (name,) in self.con.execute("select table_name from duckdb_tables() where temporary").fetchall():
+            self.con.execute(f"drop table if exists temp.{ident(name)}")
+        for leftover in self.workdir.glob("*.utf8"):
+            leftover.unlink()
+
+
+def parse_file(path: Path, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
+    """Parse, check and pseudonymise one file with a parser of its own (see :class:`Parser`)."""
+    with Parser() as parser:
+        return parser.parse(path, source, meta, pseudo)
+
+
+def _first_of_equal(con, table: str, columns: list[str]) -> str:
+    """SQL for ``table`` with ``_eerste``: the first line (``_regel``) holding the same values.
+
+    A line equal to an earlier one is a duplicate. Equal lines have equal hashes, so the
+    exact comparison (a window over every column) is needed only for the lines whose hash
+    occurs more than once; usually there are none and no line is compared at all.
+    """
+    cols = ", ".join(columns)
+    repeated = con.execute(
+        f"select count(*) from (select hash({cols}) as h from {table} group by h having count(*) > 1)"
+    ).fetchone()[0]
+    if not repeated:
+        return f"(select *, _regel as _eerste from {table})"
+    return (
+        f"(select t.*, coalesce(d._eerste, t._regel) as _eerste from {table} t left join ("
+        f"select _regel, min(_regel) over (partition by {cols}) as _eerste from {table} "
+        f"where hash({cols}) in (select hash({cols}) as h from {table} group by h having count(*) > 1)"
+        ") d using (_regel))"
+    )
 
 
 def _meta_select(source: Source) -> str:
@@ -129,11 +194,28 @@ def _reason_expr(reasons: list[str], extra: str | None = None) -> str:
     return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
 
 
-def _outputs(columns: tuple[Column, ...], refs: dict[str, str], fmt: str):
+def _dates(columns: tuple[Column, ...], refs: dict[str, str], fmt: str) -> tuple[dict[str, str], str]:
+    """The dates the columns need, parsed once per row: ({ref: column}, select list to add)."""
+    wanted = []
+    for col in columns:
+        if col.kind in ("date", "geboortedatum"):
+            wanted.append(refs[col.name])
+        if col.kind == "geboortedatum" and col.age_on:
+            wanted.append(refs[col.age_on])
+    names = {ref: f"_datum{i}" for i, ref in enumerate(dict.fromkeys(wanted))}
+    return names, "".join(f", {date_sql(ref, fmt)} as {name}" for ref, name in names.items())
+
+
+def _with_dates(table: str, added: str) -> str:
+    """``table`` (a name or a parenthesised query) with the parsed dates of :func:`_dates`."""
+    return f"(select *{added} from {table})" if added else table
+
+
+def _outputs(columns: tuple[Column, ...], refs: dict[str, str], fmt: str, dates: dict[str, str]):
     outputs: list[str] = []
     reasons: list[str] = []
     for col in columns:
-        sql = column_sql(col, refs[col.name], fmt, refs)
+        sql = column_sql(col, refs[col.name], fmt, refs, dates)
         outputs.extend(f"{expr} as {ident(target)}" for expr, target in sql.outputs)
         reasons.extend(sql.reasons)
     return outputs, reasons
@@ -159,7 +241,8 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
     read = reader.read_csv(con, decoded, names)
 
     refs = {n: (_text(position[n]) if n in position else "cast(null as varchar)") for n in expected}
-    outputs, reasons = _outputs(source.columns, refs, "csv")
+    dates, dates_select = _dates(source.columns, refs, "csv")
+    outputs, reasons = _outputs(source.columns, refs, "csv", dates)
     extra_sql = (
         # kept only when the row has a value in one of them
         f"case when coalesce({', '.join(_text(position[n]) for n in extra_names)}) is not null then "
@@ -171,7 +254,6 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
     )
     reasons += [looks_like_bsn(_text(position[n]), shown[n]) for n in extra_names]
     reasons += _row_reasons(decoded, [position[n] for n in names])
-    partition = ", ".join(position[n] for n in names)
     duplicate = "case when _eerste < _regel then 'dubbele regel: gelijk aan regel ' || _eerste end"
     _run(
         con,
@@ -179,7 +261,7 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
         create temp table checked as
         select _regel, {", ".join(outputs)}, {extra_sql} as _extra,
                {_reason_expr(reasons, duplicate)} as _reden
-        from (select *, min(_regel) over (partition by {partition}) as _eerste from src)
+        from {_with_dates(_first_of_equal(con, "src", [position[n] for n in names]), dates_select)}
         """,
         pseudo.sql_params(),
     )
@@ -204,7 +286,9 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
 def _row_reasons(decoded: reader.Decoded, fields: list[str]) -> list[str]:
     """Reasons about a row as a whole: bytes that were not UTF-8, a byte-order mark inside."""
     line = f"concat_ws('', {', '.join(fields)})"
-    out = [f"case when strpos({line}, {lit(reader.BOM)}) > 0 then {lit(BOM_REASON)} end"]
+    out = []
+    if decoded.inner_bom:  # the bytes hold a byte-order mark after the start
+        out.append(f"case when strpos({line}, {lit(reader.BOM)}) > 0 then {lit(BOM_REASON)} end")
     if decoded.stray_bytes:
         out.append(
             f"case when strpos({line}, {lit(reader.REPLACEMENT)}) > 0 then {lit(STRAY_BYTES_REASON)} end"
@@ -234,12 +318,10 @@ def _rejects(con, structural: list[tuple[int, str]]) -> pa.Table:
 def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) -> Parsed:
     read = reader.read_jsonl(con, decoded)
     con.execute(
-        """
+        f"""
         create temp table shapes as
-        select _regel, _json,
-               json_valid(_json) as valid,
-               min(_regel) over (partition by _json) as _eerste
-        from src
+        select _regel, _json, json_valid(_json) as valid, _eerste
+        from {_first_of_equal(con, "src", ["_json"])}
         """
     )
     con.execute(
@@ -251,7 +333,8 @@ def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser
         return f"nullif(trim(json_extract_string({obj}, {lit(path)})), '')"
 
     refs = {c.name: jref(c.path or f"$.{c.name}") for c in source.columns}
-    outputs, reasons = _outputs(source.columns, refs, "json")
+    dates, dates_select = _dates(source.columns, refs, "json")
+    outputs, reasons = _outputs(source.columns, refs, "json", dates)
 
     # Repeating groups: checked per element, a bad element rejects its line.
     child_reason_tables: list[str] = []
@@ -265,14 +348,15 @@ def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser
             """
         )
         crefs = {c.name: jref(c.path or f"$.{c.name}", "e") for c in child.columns}
-        couts, creasons = _outputs(child.columns, crefs, "json")
+        cdates, cdates_select = _dates(child.columns, crefs, "json")
+        couts, creasons = _outputs(child.columns, crefs, "json", cdates)
         _run(
             con,
             f"""
             create temp table child_{child.name}_checked as
             select _regel, _volgnummer, {", ".join(couts)},
                    {_reason_expr(creasons)} as _reden
-            from child_{child.name}
+            from {_with_dates(f"child_{child.name}", cdates_select)}
             """,
             pseudo.sql_params(),
         )
@@ -294,7 +378,7 @@ def _parse_jsonl(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser
         create temp table checked as
         select o._regel, {", ".join(outputs)}, cast(null as varchar) as _extra,
                {_reason_expr(reasons + _row_reasons(decoded, ["o._json"]) + ["cr.r"], duplicate)} as _reden
-        from objects o left join ({child_reasons}) cr on cr._regel = o._regel
+        from {_with_dates("objects", dates_select)} o left join ({child_reasons}) cr on cr._regel = o._regel
         """,
         pseudo.sql_params(),
     )

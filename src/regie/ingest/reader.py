@@ -50,13 +50,98 @@ class Decoded:
     #: bytes of a UTF-8 file that are not UTF-8, replaced by U+FFFD in ``text_path``;
     #: their rows are rejected
     stray_bytes: int = 0
+    #: a byte-order mark somewhere after the start: only then can a row hold one
+    inner_bom: bool = True
 
 
 def _bytes(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def decode(path: Path, workdir: Path) -> Decoded:
+class Scanner:
+    """What :func:`decode` needs to know about a file's bytes, learnt chunk by chunk.
+
+    Fed the chunks of the one pass that hashes and archives a file
+    (:func:`regie.ingest.load.snapshot`), so the bytes are not read again to
+    check them. It never raises while fed: the first problem found is kept in
+    ``problem`` (the file is archived whole all the same) and raised by
+    :meth:`result`; after a problem the remaining chunks are not looked at.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.newlines = 0
+        self.last = b""
+        self._head = b""  # the first three bytes: a leading byte-order mark?
+        self.stray = 0
+        self.multibyte = False  # a character only UTF-8 explains
+        self.boms = 0  # byte-order marks (EF BB BF) anywhere, the leading one included
+        self._tail = b""  # the last two bytes seen (a BOM split over chunks)
+        self.problem: FileRejected | None = None
+        self._run = 0  # bytes since the last newline
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+
+    @property
+    def has_bom(self) -> bool:
+        return self._head == codecs.BOM_UTF8
+
+    def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.problem is not None or not chunk:
+            return
+        if len(self._head) < 3:
+            self._head += chunk[: 3 - len(self._head)]
+        if b"\x00" in chunk:
+            self.problem = FileRejected(
+                "het bestand bevat binaire gegevens (NUL-tekens): is het een "
+                "Excel- of ander binair bestand in plaats van tekst?"
+            )
+            return
+        first_nl = chunk.find(b"\n")
+        if first_nl < 0:
+            self._run += len(chunk)
+        else:
+            self._run += first_nl
+        if self._run > MAX_LINE_BYTES:
+            self.problem = FileRejected(
+                f"regel {self.newlines + 1} is langer dan {_bytes(MAX_LINE_BYTES)} bytes (is het regeleinde "
+                "weggevallen?); regie leest regels tot 64 MiB"
+            )
+            return
+        if first_nl >= 0:
+            self._run = len(chunk) - chunk.rfind(b"\n") - 1
+        self.newlines += chunk.count(b"\n")
+        self.last = chunk[-1:]
+        joined = self._tail + chunk  # a BOM may start in an earlier chunk (never fits in the tail)
+        self._tail = joined[-2:]
+        if chunk.isascii() and not self._utf8.getstate()[0]:
+            return  # plain ASCII with nothing pending: valid UTF-8, no BOM, nothing only UTF-8 explains
+        self.boms += joined.count(codecs.BOM_UTF8)
+        text = self._utf8.decode(chunk)
+        if _STRAY.search(text):
+            self.stray += len(_STRAY.findall(text))
+        self.multibyte = self.multibyte or bool(_UTF8_ONLY.search(text))
+
+    def result(self) -> None:
+        """Raise the problem found, if any; finish the decoder."""
+        if self.size == 0:
+            raise FileRejected("leeg bestand: 0 bytes, geen kopregel en geen gegevens")
+        if self.problem is not None:
+            raise self.problem
+        self.stray += len(_STRAY.findall(self._utf8.decode(b"", final=True)))
+        self._utf8.reset()
+
+
+def scan(path: Path) -> Scanner:
+    """A :class:`Scanner` fed from a file (when the bytes were not scanned while archiving)."""
+    scanner = Scanner()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            scanner.feed(chunk)
+    return scanner
+
+
+def decode(path: Path, workdir: Path, scanned: Scanner | None = None) -> Decoded:
     """Decide the encoding honestly, per file; write a UTF-8 copy to ``workdir`` where needed.
 
     * valid UTF-8 (with or without BOM): read as it is;
@@ -64,50 +149,24 @@ def decode(path: Path, workdir: Path) -> Decoded:
       UTF-8: those bytes become U+FFFD in a copy and their rows are rejected; the file
       is never re-read as Windows-1252 as a whole (that turns every ``ë`` into ``Ã«``);
     * no UTF-8 character at all but bytes above 127: Windows-1252, transcoded.
+
+    ``scanned``: the same bytes already scanned while they were archived; without it
+    the file is read once more to scan it.
     """
-    size = path.stat().st_size
-    if size == 0:
-        raise FileRejected("leeg bestand: 0 bytes, geen kopregel en geen gegevens")
-    newlines = 0
-    last = b""
-    has_bom = False
-    utf8 = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    stray = 0
-    multibyte = False  # a character only UTF-8 explains
-    run = 0  # bytes since the last newline
-    with path.open("rb") as fh:
-        first = True
-        while chunk := fh.read(_CHUNK):
-            if first:
-                has_bom = chunk.startswith(codecs.BOM_UTF8)
-                first = False
-            if b"\x00" in chunk:
-                raise FileRejected(
-                    "het bestand bevat binaire gegevens (NUL-tekens): is het een "
-                    "Excel- of ander binair bestand in plaats van tekst?"
-                )
-            first_nl = chunk.find(b"\n")
-            if first_nl < 0:
-                run += len(chunk)
-            else:
-                run += first_nl
-            if run > MAX_LINE_BYTES:
-                raise FileRejected(
-                    f"regel {newlines + 1} is langer dan {_bytes(MAX_LINE_BYTES)} bytes (is het regeleinde "
-                    "weggevallen?); regie leest regels tot 64 MiB"
-                )
-            if first_nl >= 0:
-                run = len(chunk) - chunk.rfind(b"\n") - 1
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
-            text = utf8.decode(chunk)
-            if max(chunk) > 0x7F:
-                stray += len(_STRAY.findall(text))
-                multibyte = multibyte or bool(_UTF8_ONLY.search(text))
-        stray += len(_STRAY.findall(utf8.decode(b"", final=True)))
+    s = scanned if scanned is not None else scan(path)
+    s.result()
+    size, newlines, last, has_bom, stray, multibyte = (
+        s.size,
+        s.newlines,
+        s.last,
+        s.has_bom,
+        s.stray,
+        s.multibyte,
+    )
     ends = last == b"\n"
+    inner_bom = s.boms > (1 if has_bom else 0)
     if not stray:
-        return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size)
+        return Decoded(path, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, 0, inner_bom)
     if has_bom or multibyte:
         # UTF-8 with stray bytes: keep UTF-8, mark the bytes, reject their rows
         out = workdir / (path.name + ".utf8")
@@ -116,7 +175,7 @@ def decode(path: Path, workdir: Path) -> Decoded:
             while chunk := src.read(_CHUNK):
                 dst.write(dec.decode(chunk))
             dst.write(dec.decode(b"", final=True))
-        return Decoded(out, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, stray)
+        return Decoded(out, "utf-8-sig" if has_bom else "utf-8", newlines, ends, size, stray, inner_bom)
     # No UTF-8 at all: the contract's other encoding is Windows-1252.
     out = workdir / (path.name + ".utf8")
     cp = codecs.getincrementaldecoder("cp1252")()
@@ -131,7 +190,7 @@ def decode(path: Path, workdir: Path) -> Decoded:
                     f"(byte {offset + exc.start + 1} kan in geen van beide)"
                 ) from None
             offset += len(chunk)
-    return Decoded(out, "cp1252", newlines, ends, size)
+    return Decoded(out, "cp1252", newlines, ends, size, 0, inner_bom)
 
 
 @dataclass

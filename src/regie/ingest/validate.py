@@ -33,17 +33,23 @@ def quoted(ref: str) -> str:
     (hexadecimal, or a long base64-like run mixing letters and digits) is never
     quoted; control characters become ``?``.
     """
-    text = f"regexp_replace({ref}, '[[:cntrl:]]', '?', 'g')"
-    text = f"regexp_replace({text}, {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
-    text = (
-        f"case when regexp_matches({text}, {lit(BASE64_PATTERN)}) and regexp_matches({text}, '[0-9]') "
-        f"and regexp_matches({text}, '[A-Za-z]') then '<verborgen>' else {text} end"
+
+    # Each step's result is bound once by a lambda (list_transform([x], lambda y: ...)[1])
+    # instead of being written out again: the statement stays small and plans fast.
+    def let(value: str, name: str, body: str) -> str:
+        return f"list_transform([{value}], lambda {name}: {body})[1]"
+
+    cleaned = f"regexp_replace(regexp_replace(_q_v, '[[:cntrl:]]', '?', 'g'), {lit(HEX_PATTERN)}, '<verborgen>', 'g')"
+    hidden = (
+        f"case when regexp_matches(_q_t, {lit(BASE64_PATTERN)}) and regexp_matches(_q_t, '[0-9]') "
+        "and regexp_matches(_q_t, '[A-Za-z]') then '<verborgen>' else _q_t end"
     )
-    masked = f"regexp_replace({text}, {lit(DIGITS_PATTERN)}, '<getal>', 'g')"
-    return (
-        f"'''' || case when length({masked}) > {_MAX_QUOTED} "
-        f"then left({masked}, {_MAX_QUOTED}) || '…' else {masked} end || ''''"
+    masked = f"regexp_replace({hidden}, {lit(DIGITS_PATTERN)}, '<getal>', 'g')"
+    shown = (
+        f"'''' || case when length(_q_m) > {_MAX_QUOTED} "
+        f"then left(_q_m, {_MAX_QUOTED}) || '…' else _q_m end || ''''"
     )
+    return let(ref, "_q_v", let(cleaned, "_q_t", let(masked, "_q_m", shown)))
 
 
 @dataclass
@@ -62,16 +68,33 @@ def _date_sql(ref: str, fmt: str) -> str:
     return f"case when regexp_full_match({ref}, {lit(shape)}) then cast(coalesce({tries}) as date) end"
 
 
-def _date_ok(ref: str, fmt: str) -> str:
-    parsed = _date_sql(ref, fmt)
+def date_sql(ref: str, fmt: str) -> str:
+    """SQL: the date a text holds (NULL when it holds none), in the file format's notation."""
+    return _date_sql(ref, fmt)
+
+
+def _date_ok(parsed: str) -> str:
+    """SQL: is the parsed date (see :func:`date_sql`) a plausible date?"""
     return f"({parsed}) is not null and year({parsed}) between 1900 and 2100"
 
 
-def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> ColumnSQL:
+def column_sql(
+    col: Column,
+    ref: str,
+    fmt: str,
+    values_of: dict[str, str],
+    dates: dict[str, str] | None = None,
+) -> ColumnSQL:
     """Expressions for one column. ``ref`` is its trimmed text, NULL when empty.
 
-    ``values_of`` maps other column names to their refs (for ages).
+    ``values_of`` maps other column names to their refs (for ages). ``dates`` maps a ref
+    to a column already holding its parsed date (:func:`date_sql`), so a date that the
+    value, its check and an age all need is parsed once per row.
     """
+
+    def date_of(r: str) -> str:
+        return (dates or {}).get(r) or _date_sql(r, fmt)
+
     name = col.name
     reasons: list[str] = []
     if col.required:
@@ -120,10 +143,10 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
     if kind == "date":
         form = "jjjj-mm-dd" if fmt == "json" else "dd-mm-jjjj"
         bad(
-            _date_ok(ref, fmt),
+            _date_ok(date_of(ref)),
             f"{lit(name + ' ')} || {quoted(ref)} || {lit(' is geen geldige datum (' + form + ')')}",
         )
-        return ColumnSQL([(_date_sql(ref, fmt), col.target)], reasons)
+        return ColumnSQL([(date_of(ref), col.target)], reasons)
     if kind == "bool":
         truthy, falsy = ("true", "false") if fmt == "json" else ("J", "N")
         bad(
@@ -173,9 +196,9 @@ def column_sql(col: Column, ref: str, fmt: str, values_of: dict[str, str]) -> Co
         digits = f"case when {ok} then cast(try_cast({ref} as bigint) as varchar) end"
         return ColumnSQL([(Pseudonymiser.sql("vnummer", digits), col.target)], reasons)
     if kind == "geboortedatum":
-        born = _date_sql(ref, fmt)
-        on = _date_sql(values_of[col.age_on], fmt) if col.age_on else "current_date"
-        bad(_date_ok(ref, fmt), lit(f"{name} is geen geldige datum"))
+        born = date_of(ref)
+        on = date_of(values_of[col.age_on]) if col.age_on else "current_date"
+        bad(_date_ok(born), lit(f"{name} is geen geldige datum"))
         age = (
             f"year({on}) - year({born}) - case when month({on}) * 100 + day({on}) "
             f"< month({born}) * 100 + day({born}) then 1 else 0 end"
