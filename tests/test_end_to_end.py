@@ -92,7 +92,13 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(reference_run, tmp_path):
     rejected = sum(len(f.planted_rejects) for f in manifest.files.values())
     assert f"files:  {len(manifest.files)} loaded, 0 quarantined, 0 duplicate" in out
     assert f"rows:   {total_rows - rejected} loaded, {rejected} rejected" in out
-    for dag_id in ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie"):
+    for dag_id in (
+        "ingest_duo",
+        "ingest_coa_tvs",
+        "ingest_gemeente",
+        "ingest_rijk_provincie",
+        "ingest_begeleiding",
+    ):
         assert f"DAG {dag_id}" in out
 
     with connect(str(warehouse), read_only=True) as wh:

@@ -139,8 +139,9 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
             if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:
                 continue
             f = files.loc[b.bestand]
-            # the gemeente of the record; a municipal record without dossier: the uitvoerder
-            gemeente = b.gemeentecode or f["uitvoerder"]
+            # the gemeente of the record; a municipal record without dossier: the uitvoerder (a
+            # begeleiding record names its gemeente; its provider is no gemeente)
+            gemeente = b.gemeentecode or (f["uitvoerder"] if f["bron"] == "gemeente" else None)
             if not gemeente:  # a national record without gemeente reaches no gemeente's figures
                 log.warning(
                     "blokkerend: %s in %s zonder gemeente; niet toe te rekenen", b.controle, b.bestand
