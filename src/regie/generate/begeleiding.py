@@ -52,7 +52,9 @@ class Traject:
             status = "verlengd"
         else:
             status = "gestart"
-        bsn = self.person.bsn if self.person.brp is not None and self.person.brp <= d else ""
+        # the provider registers the BSN it knew at the start: before the BRP registration only
+        # the V-nummer (the marts link the two through DUO and the TVS)
+        bsn = self.person.bsn if self.person.brp is not None and self.person.brp <= self.start else ""
         return [
             self.gemeente,
             bsn,
@@ -169,9 +171,12 @@ def _plant(out: list[Traject], last: dt.date) -> None:
                   and t.end and t.end != t.start + days(TERMIJN[MB])), None)
     if open_ is not None:
         open_.end, open_.status, open_.planted = None, "gestart", True
-    # ontzorgen: three beyond six months without extension
-    for t in fo[:3]:
-        t.end = t.start + days(TERMIJN[FO] + 30 + 10 * fo.index(t))
+    # ontzorgen: three beyond six months without extension, in three gemeenten
+    firsts: dict[str, Traject] = {}
+    for t in fo:
+        firsts.setdefault(t.gemeente, t)
+    for i, t in enumerate(sorted(firsts.values(), key=lambda t: t.person.pid)[:3]):
+        t.end = t.start + days(TERMIJN[FO] + 30 + 10 * i)
         t.planted = t.end <= last
         if not t.planted:
             t.end = None
