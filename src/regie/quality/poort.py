@@ -21,7 +21,10 @@ Oegstgeest) are published. A record belongs to the gemeente the check counts
 it against: its woongemeente (a municipal record without dossier: the
 uitvoerder), or the gemeentecode of a national row. Holding back the whole
 export would withhold a commissioning gemeente's figures for its uitvoerder's
-own mistakes, which are not about it.
+own mistakes, which are not about it. A provider's delivery of begeleiding
+(``begeleiding/<aanbieder>/<date>/``) is held back per provider and delivery date,
+for the gemeente a failing trajectory names (its ``gemeentecode``: the gemeente
+that commissioned it); the provider itself is no gemeente.
 
 The verdict is a function of the data (ledger, raw rows, peildatum, the checks):
 a rerun, a run killed half-way and run again, or two runs at once reach the
