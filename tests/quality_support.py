@@ -654,16 +654,40 @@ TRAJECTEN_OK = [
 TRAJECTEN_FOUT = [
     ("F-begeleiding_langer_dan_termijn", "GM1916", MB, D(2023, 1, 10), D(2024, 9, 1), "afgerond", None),
     ("F-begeleiding_langer_dan_termijn-open", "GM0626", MB, D(2023, 6, 1), None, "gestart", None),
-    ("S-begeleiding_langer_dan_termijn-verlengd", "GM1916", MB, D(2023, 1, 10), None, "verlengd", D(2025, 6, 1)),
+    (
+        "S-begeleiding_langer_dan_termijn-verlengd",
+        "GM1916",
+        MB,
+        D(2023, 1, 10),
+        None,
+        "verlengd",
+        D(2025, 6, 1),
+    ),
     ("S-begeleiding_langer_dan_termijn-548", "GM0629", MB, D(2023, 1, 1), D(2024, 7, 2), "afgerond", None),
     ("F-ontzorgen_langer_dan_termijn", "GM0546", FO, D(2024, 1, 15), D(2024, 8, 1), "afgerond", None),
-    ("S-ontzorgen_langer_dan_termijn-verlengd", "GM0546", FO, D(2024, 1, 15), D(2024, 10, 15), "verlengd",
-     D(2024, 10, 15)),
+    (
+        "S-ontzorgen_langer_dan_termijn-verlengd",
+        "GM0546",
+        FO,
+        D(2024, 1, 15),
+        D(2024, 10, 15),
+        "verlengd",
+        D(2024, 10, 15),
+    ),
     ("S-ontzorgen_langer_dan_termijn-open", "GM0579", FO, D(2024, 9, 1), None, "gestart", None),
     # a start after the delivery date: blocking, Oegstgeest's rows of this delivery are held back
     ("F-datum_in_toekomst-traject", "GM0579", MB, LEVERING + dt.timedelta(days=13), None, "gestart", None),
 ]
-TRAJECTEN_KOP = ["gemeentecode", "bsn", "v_nummer", "soort", "datum_start", "datum_eind", "status", "verlengd_tot"]
+TRAJECTEN_KOP = [
+    "gemeentecode",
+    "bsn",
+    "v_nummer",
+    "soort",
+    "datum_start",
+    "datum_eind",
+    "status",
+    "verlengd_tot",
+]
 
 
 def traject_vnummer(i: int) -> str:

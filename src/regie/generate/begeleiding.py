@@ -77,7 +77,9 @@ def _candidates(persons: list[Person], gemeente: str) -> list[Person]:
     return sorted(out, key=lambda p: (not p.adult, p.huisvest, p.pid))
 
 
-def _starts(gemeente: str, persons: list[Person], rng: random.Random, last: dt.date) -> list[tuple[Person, dt.date]]:
+def _starts(
+    gemeente: str, persons: list[Person], rng: random.Random, last: dt.date
+) -> list[tuple[Person, dt.date]]:
     """(person, MB start) for every person starting MB: the report's counts where it has them."""
     pool = _candidates(persons, gemeente)
     if gemeente in MB_GESTART:
@@ -95,7 +97,9 @@ def _starts(gemeente: str, persons: list[Person], rng: random.Random, last: dt.d
         ordered += [p for p in pool if p.huisvest.year < y - 1]
         chosen = [p for p in ordered if p.pid not in used][: per_year[y]]
         if len(chosen) < per_year[y]:
-            raise AssertionError(f"{gemeente}: {len(chosen)} statushouders for {per_year[y]} MB starts in {y}")
+            raise AssertionError(
+                f"{gemeente}: {len(chosen)} statushouders for {per_year[y]} MB starts in {y}"
+            )
         for p in chosen:
             used.add(p.pid)
             start = max(p.huisvest + days(rng.randint(3, 30)), dt.date(y, 1, 2))
@@ -105,9 +109,7 @@ def _starts(gemeente: str, persons: list[Person], rng: random.Random, last: dt.d
     return out
 
 
-def trajecten(
-    persons: list[Person], gemeenten: list[str], seed: int, last: dt.date
-) -> list[Traject]:
+def trajecten(persons: list[Person], gemeenten: list[str], seed: int, last: dt.date) -> list[Traject]:
     """Every trajectory of every gemeente, with the planted faults, ordered as exported."""
     out: list[Traject] = []
     for g in gemeenten:
@@ -136,7 +138,14 @@ def trajecten(
                     t1 = t0 + days(rng.randint(20, 50))
                     afgebroken = rng.random() < 0.3
                     out.append(
-                        Traject(p, g, OMG, t0, t1 if t1 <= last else None, "afgebroken" if afgebroken else "afgerond")
+                        Traject(
+                            p,
+                            g,
+                            OMG,
+                            t0,
+                            t1 if t1 <= last else None,
+                            "afgebroken" if afgebroken else "afgerond",
+                        )
                     )
     _plant(out, last)
     return sorted(out, key=lambda t: (t.gemeente, t.start, t.soort, t.person.pid))
@@ -144,8 +153,12 @@ def trajecten(
 
 def _plant(out: list[Traject], last: dt.date) -> None:
     """Faults for the checks, and near misses that must stay silent (see the module docstring)."""
-    mb = sorted((t for t in out if t.soort == MB and t.status == "afgerond" and t.end), key=lambda t: t.person.pid)
-    fo = sorted((t for t in out if t.soort == FO and t.status == "afgerond" and t.end), key=lambda t: t.person.pid)
+    mb = sorted(
+        (t for t in out if t.soort == MB and t.status == "afgerond" and t.end), key=lambda t: t.person.pid
+    )
+    fo = sorted(
+        (t for t in out if t.soort == FO and t.status == "afgerond" and t.end), key=lambda t: t.person.pid
+    )
     by_gemeente: dict[str, list[Traject]] = {}
     for t in mb:
         by_gemeente.setdefault(t.gemeente, []).append(t)
@@ -167,8 +180,18 @@ def _plant(out: list[Traject], last: dt.date) -> None:
         ext.status, ext.verlengd_tot = "verlengd", ext.start + days(TERMIJN[MB] + 180)
         ext.end = ext.verlengd_tot if ext.verlengd_tot <= last else None
     # an MB trajectory still open long after its term (started in 2022, never closed)
-    open_ = next((t for t in mb if t.start.year == 2022 and not t.planted and t.status == "afgerond"
-                  and t.end and t.end != t.start + days(TERMIJN[MB])), None)
+    open_ = next(
+        (
+            t
+            for t in mb
+            if t.start.year == 2022
+            and not t.planted
+            and t.status == "afgerond"
+            and t.end
+            and t.end != t.start + days(TERMIJN[MB])
+        ),
+        None,
+    )
     if open_ is not None:
         open_.end, open_.status, open_.planted = None, "gestart", True
     # ontzorgen: three beyond six months without extension, in three gemeenten

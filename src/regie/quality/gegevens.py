@@ -978,13 +978,17 @@ def _trajecten(g: Gegevens) -> pd.DataFrame:
         ("FINANCIEEL_ONTZORGEN", "ontzorgen_zonder_verlenging"),
     ):
         t[kolom] = (t["soort"].eq(soort).fillna(False) & niet_verlengd).astype(bool)
-    t["kenmerk"] = t["klantnummer"].astype(object).where(
-        t["klantnummer"].notna(),
-        t["soort"].str.lower().str.replace("_", " ")
-        + " vanaf "
-        + t["datum_start"].dt.strftime("%d-%m-%Y")
-        + ", regel "
-        + t["regelnummer"].astype("string"),
+    t["kenmerk"] = (
+        t["klantnummer"]
+        .astype(object)
+        .where(
+            t["klantnummer"].notna(),
+            t["soort"].str.lower().str.replace("_", " ")
+            + " vanaf "
+            + t["datum_start"].dt.strftime("%d-%m-%Y")
+            + ", regel "
+            + t["regelnummer"].astype("string"),
+        )
     )
     t["bron"] = "begeleiding"
     return t
