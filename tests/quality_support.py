@@ -694,9 +694,12 @@ def traject_vnummer(i: int) -> str:
     return str(9_800_000_001 + i)
 
 
-def write_trajecten(root: Path, levering: dt.date, fouten: bool) -> dict[str, str]:
-    """The provider's delivery; returns tag -> the finding's kenmerk (soort, start, line)."""
-    rows = TRAJECTEN_OK + (TRAJECTEN_FOUT if fouten else [])
+def write_trajecten(
+    root: Path, levering: dt.date, fouten: bool, zonder: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """The provider's delivery (without the planted rows tagged ``zonder``); returns tag -> the
+    finding's kenmerk (soort, start, line)."""
+    rows = TRAJECTEN_OK + ([t for t in TRAJECTEN_FOUT if t[0] not in zonder] if fouten else [])
     out = []
     kenmerk = {}
     for i, (tag, code, soort, start, eind, status, tot) in enumerate(rows):
