@@ -56,7 +56,7 @@ from regie.transform.profiles import ENV_KEYS  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 MARTS = Asset(name="marts", uri="regie://marts", group="regie")
-SOURCES = ("duo", "coa_tvs", "gemeente", "rijk", "provincie")
+SOURCES = ("duo", "coa_tvs", "gemeente", "rijk", "provincie", "begeleiding")
 
 WATCHER = os.environ.get("REGIE_TRANSFORM_MODE", "watcher").strip().lower() != "local"
 

@@ -35,6 +35,7 @@ GEBEURDE_DATUMS = {
         "zroute_datum_afronding",
     ),
     "koppelingen": ("koppeldatum", "huisvestingsdatum"),
+    "trajecten": ("datum_start",),
 }
 
 BOETE_BREDE_INTAKE_MAX = 250

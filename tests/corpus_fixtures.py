@@ -43,6 +43,7 @@ TEMPLATES = {
     "personen": "duo/{datum}/personen.jsonl",
     "taakstelling": "coa_tvs/{datum}/taakstelling.csv",
     "other": "duo/{datum}/other.csv",
+    "trajecten": "begeleiding/VWN/{datum}/trajecten.csv",
 }
 
 #: Good files to deliver next to a corpus case, by bron: (path, content, rows).
@@ -67,6 +68,12 @@ NEIGHBOURS: dict[str, tuple[str, str, int]] = {
         f'{{"bsn": "{BSN_4}", "vNummer": 12345678, "gemeentecode": "0363", "wet": "Wi2021"}}\n'
         f'{{"bsn": "{BSN_5}", "gemeentecode": "0344", "wet": "Wi2013"}}\n',
         2,
+    ),
+    "begeleiding": (
+        f"begeleiding/VWA/{DATUM}/trajecten.csv",
+        "gemeentecode;bsn;v_nummer;soort;datum_start;datum_eind;status;verlengd_tot\n"
+        f"GM0363;{BSN_5};;FINANCIEEL_ONTZORGEN;01-05-2024;31-10-2024;afgerond;\n",
+        1,
     ),
     "rijk": (
         f"rijk/{DATUM}/spuk_beschikkingen.csv",

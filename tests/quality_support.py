@@ -642,6 +642,73 @@ def write_landing(
         )
 
 
+#: Trajectories of the begeleiding provider (VWN), by people known to it by V-nummer only (not
+#: yet in the BRP, and in no other source): (tag, gemeentecode, soort, start, eind, status, verlengd_tot).
+#: A tag "F-<check>..." must fire that check, "S-<check>..." must stay silent; OK rows are clean.
+MB, FO = "MAATSCHAPPELIJKE_BEGELEIDING", "FINANCIEEL_ONTZORGEN"
+TRAJECTEN_OK = [
+    (f"OK-traject-{code}-{soort}", code, soort, D(2024, 6, 1), eind, status, None)
+    for code in UITVOERDER
+    for soort, eind, status in ((MB, None, "gestart"), (FO, D(2024, 11, 30), "afgerond"))
+]
+TRAJECTEN_FOUT = [
+    ("F-begeleiding_langer_dan_termijn", "GM1916", MB, D(2023, 1, 10), D(2024, 9, 1), "afgerond", None),
+    ("F-begeleiding_langer_dan_termijn-open", "GM0626", MB, D(2023, 6, 1), None, "gestart", None),
+    (
+        "S-begeleiding_langer_dan_termijn-verlengd",
+        "GM1916",
+        MB,
+        D(2023, 1, 10),
+        None,
+        "verlengd",
+        D(2025, 6, 1),
+    ),
+    ("S-begeleiding_langer_dan_termijn-548", "GM0629", MB, D(2023, 1, 1), D(2024, 7, 2), "afgerond", None),
+    ("F-ontzorgen_langer_dan_termijn", "GM0546", FO, D(2024, 1, 15), D(2024, 8, 1), "afgerond", None),
+    (
+        "S-ontzorgen_langer_dan_termijn-verlengd",
+        "GM0546",
+        FO,
+        D(2024, 1, 15),
+        D(2024, 10, 15),
+        "verlengd",
+        D(2024, 10, 15),
+    ),
+    ("S-ontzorgen_langer_dan_termijn-open", "GM0579", FO, D(2024, 9, 1), None, "gestart", None),
+    # a start after the delivery date: blocking, Oegstgeest's rows of this delivery are held back
+    ("F-datum_in_toekomst-traject", "GM0579", MB, LEVERING + dt.timedelta(days=13), None, "gestart", None),
+]
+TRAJECTEN_KOP = [
+    "gemeentecode",
+    "bsn",
+    "v_nummer",
+    "soort",
+    "datum_start",
+    "datum_eind",
+    "status",
+    "verlengd_tot",
+]
+
+
+def traject_vnummer(i: int) -> str:
+    return str(9_800_000_001 + i)
+
+
+def write_trajecten(
+    root: Path, levering: dt.date, fouten: bool, zonder: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """The provider's delivery (without the planted rows tagged ``zonder``); returns tag -> the
+    finding's kenmerk (soort, start, line)."""
+    rows = TRAJECTEN_OK + ([t for t in TRAJECTEN_FOUT if t[0] not in zonder] if fouten else [])
+    out = []
+    kenmerk = {}
+    for i, (tag, code, soort, start, eind, status, tot) in enumerate(rows):
+        out.append([code, "", traject_vnummer(i), soort, nl(start), nl(eind), status, nl(tot)])
+        kenmerk[tag] = f"{soort.lower().replace('_', ' ')} vanaf {nl(start)}, regel {i + 2}"
+    _csv(root / "begeleiding" / "VWN" / levering.isoformat() / "trajecten.csv", TRAJECTEN_KOP, out)
+    return kenmerk
+
+
 def identify(people: list[Persoon]) -> list[Persoon]:
     """Give everyone a valid BSN, and statushouders a V-nummer."""
     ids = bsns()
@@ -681,8 +748,12 @@ def scenario(root: Path) -> Scenario:
     lines.insert(i, ";".join(fout))
     tvs.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    trajecten = write_trajecten(root, LEVERING, fouten=True)
     vuren: dict[str, set] = {}
     zwijgen: dict[str, set] = {}
+    for tag, code, *_ in TRAJECTEN_FOUT:
+        check = tag[2:].split("-")[0]
+        (vuren if tag[0] == "F" else zwijgen).setdefault(check, set()).add((code, trajecten[tag]))
     for p in people:
         name = p.klantnummer
         if name.startswith(("F-", "S-")):
@@ -736,6 +807,7 @@ def scenario(root: Path) -> Scenario:
         (None, "rijk/1900-01-01/spuk_beschikkingen.csv"),
     }
     identifiers = [p.bsn for p in people] + [p.vnummer for p in people if p.vnummer] + ["123456789"]
+    identifiers += [traject_vnummer(i) for i in range(len(TRAJECTEN_OK) + len(TRAJECTEN_FOUT))]
     births = sorted({p.geboortedatum.isoformat() for p in people} | {"1980-01-01"})
     return Scenario(root, people, identifiers, births, vuren, zwijgen)
 
@@ -749,6 +821,7 @@ def scenario_met_eerdere_levering(root: Path, eerder: dt.date = EERDERE_LEVERING
     sc = scenario(root)
     clean = identify([p for p in personen() if p.klantnummer.startswith("OK-")])
     write_landing(root, clean, levering=eerder, tvs=False, afwijzingen=False)
+    write_trajecten(root, eerder, fouten=False)
     return sc
 
 

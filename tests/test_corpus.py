@@ -480,3 +480,99 @@ def test_fixed_redelivery_after_quarantine_loads_as_version_1(zone):
     bad, good = zone.ledger(rel)
     assert (bad["status"], good["status"], good["versie"]) == ("quarantaine", "geladen", 1)
     assert counts(good) == ("geladen", 2, 2, 0)
+
+
+# --- begeleiding: a provider's trajectories ------------------------------------------
+
+TRAJECTEN = "begeleiding__trajecten"
+
+
+def test_trajecten_rows_breaking_a_rule_are_rejected_with_their_reason(zone):
+    rel = deliver(zone, "trajecten_row_errors.csv")
+    assert rel == "begeleiding/VWN/2024-10-31/trajecten.csv"
+    entry = only(zone, rel)
+    assert counts(entry) == ("geladen", 9, 2, 7)
+    # the provider is who delivered: it is the ledger's deliverer, as a gemeente is for its exports
+    assert (entry["bron"], entry["entiteit"], entry["uitvoerder"]) == ("begeleiding", "trajecten", "VWN")
+    assert zone.rejects(rel) == {
+        4: "datum_start '31-02-2024' is geen geldige datum (dd-mm-jjjj)",
+        5: "soort 'BUDGETCOACHING' is geen bekende waarde "
+        "(MAATSCHAPPELIJKE_BEGELEIDING, FINANCIEEL_ONTZORGEN, OMGAAN_MET_GELD)",
+        6: "status 'gestopt' is geen bekende waarde (gestart, afgerond, afgebroken, verlengd)",
+        7: "gemeentecode 'GM363' is geen gemeentecode (GM en 4 cijfers)",
+        8: "bsn en v_nummer zijn allebei leeg (minstens een van beide is verplicht)",
+        9: "bsn is geen geldig BSN (9 cijfers die de elfproef doorstaan)",
+        10: "verlengd_tot 'xx-06-2024' is geen geldige datum (dd-mm-jjjj)",
+    }
+    # BSN and V-nummer become pseudonyms; a person not yet in the BRP has only the V-nummer
+    assert zone.raw(
+        TRAJECTEN,
+        "_regelnummer, _aanbieder, gemeentecode, persoon_id, vnummer_id, soort, datum_start, datum_eind, "
+        "status, verlengd_tot",
+        rel,
+    ) == [
+        (
+            2,
+            "VWN",
+            "GM0363",
+            zone.pseudo.pseudonym("bsn", BSN_1),
+            None,
+            "MAATSCHAPPELIJKE_BEGELEIDING",
+            dt.date(2023, 3, 1),
+            dt.date(2024, 8, 31),
+            "afgerond",
+            None,
+        ),
+        (
+            3,
+            "VWN",
+            "GM0363",
+            None,
+            zone.pseudo.pseudonym("vnummer", "87654321"),
+            "FINANCIEEL_ONTZORGEN",
+            dt.date(2024, 3, 1),
+            None,
+            "verlengd",
+            dt.date(2024, 11, 30),
+        ),
+    ]
+
+
+def test_trajecten_without_a_required_column_are_quarantined(zone):
+    rel = deliver(zone, "trajecten_missing_required_column.csv")
+    zone.assert_quarantined(
+        rel,
+        "verplichte kolom ontbreekt in de kopregel: soort (gevonden: gemeentecode, bsn, v_nummer, "
+        "datum_start, datum_eind, status, verlengd_tot)",
+        corpus_bytes("trajecten_missing_required_column.csv"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("relpath", "reason"),
+    [
+        (
+            "begeleiding/2024-10-31/trajecten.csv",
+            "bestand staat niet op een plek die regie kent: begeleiding/2024-10-31/trajecten.csv (verwacht "
+            "<bron>/<jjjj-mm-dd>/<bestand>, gemeente/<GMxxxx>/<jjjj-mm-dd>/<bestand> of "
+            "begeleiding/<aanbieder>/<jjjj-mm-dd>/<bestand>)",
+        ),
+        (
+            "begeleiding/vluchtelingenwerk/2024-10-31/trajecten.csv",
+            "map 'vluchtelingenwerk' is geen code van een aanbieder (hoofdletters en cijfers, 2 tot 20 "
+            "tekens), zoals begeleiding/VWN/2024-10-31/trajecten.csv",
+        ),
+        ("begeleiding/VWN/31-10-2024/trajecten.csv", "map '31-10-2024' is geen leverdatum (jjjj-mm-dd)"),
+        (
+            "begeleiding/VWN/2024-10-31/dossiers.csv",
+            "onbekend bestand: regie kent geen 'dossiers.csv' voor bron begeleiding",
+        ),
+    ],
+)
+def test_trajecten_in_the_wrong_place_are_quarantined(zone, relpath, reason):
+    zone.put_neighbours("begeleiding/VWN/2024-10-31/trajecten.csv")
+    data = corpus_bytes("trajecten_row_errors.csv")
+    zone.put(relpath, data)
+    zone.ingest()
+    zone.assert_neighbours_loaded()
+    zone.assert_quarantined(relpath, reason, data)

@@ -62,6 +62,7 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
     print(f"DagBag total: {result['total']:.2f}s")
     assert result["errors"] == {}
     assert result["dags"] == [
+        "ingest_begeleiding",
         "ingest_coa_tvs",
         "ingest_duo",
         "ingest_gemeente",
@@ -84,3 +85,4 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
     assert result["outlets"]["ingest_duo"] == ["regie://raw/duo"]
     assert result["outlets"]["ingest_gemeente"] == ["regie://raw/gemeente"]
     assert result["outlets"]["ingest_rijk_provincie"] == ["regie://raw/provincie", "regie://raw/rijk"]
+    assert result["outlets"]["ingest_begeleiding"] == ["regie://raw/begeleiding"]

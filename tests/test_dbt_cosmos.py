@@ -68,7 +68,7 @@ def test_transform_dag_parses_fast_without_io():
     assert result["outlets"] == ["regie://marts"]
     if result["schedule"]:
         assert result["schedule"] == [
-            f"regie://raw/{b}" for b in ("coa_tvs", "duo", "gemeente", "provincie", "rijk")
+            f"regie://raw/{b}" for b in ("begeleiding", "coa_tvs", "duo", "gemeente", "provincie", "rijk")
         ]
     models = [
         node["name"]

@@ -48,6 +48,10 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "reserve_cumulatief", "terug_te_betalen", "tarief_bekend",
     ),
     "fct_ondertussengroep": ("woongemeente", "peildatum", "doelgroep", "nog_inburgeringsplichtig", "elip"),
+    "fct_maatschappelijke_begeleiding": (
+        "gemeentecode", "jaar", "soort", "gestart", "lopend_31_december", "afgerond", "afgebroken",
+        "mediaan_duur_dagen", "langer_dan_termijn",
+    ),
     "fct_registratiekwaliteit": (
         "gemeentecode", "gecontroleerd_op", "controle", "ernst", "gecontroleerd", "afgekeurd", "geslaagd",
     ),
@@ -58,6 +62,7 @@ COUNT_MARTS = (
     "fct_huisvesting_doorlooptijd", "fct_inburgeraars_instroom", "fct_pip_tijdigheid", "fct_leerroute_stand",
     "fct_leerroute_wissel", "fct_uitstroom", "fct_participatie", "fct_zroute_participatie", "fct_spuk",
     "fct_ondertussengroep", "fct_taakstelling_halfjaar", "fct_taakstelling_jaar",
+    "fct_maatschappelijke_begeleiding",
 )  # fmt: skip
 
 SCHEMAS = {"staging", "intermediate", "marts", "publiek", "historie"}

@@ -92,7 +92,13 @@ def test_run_on_duckdb_accounts_for_every_file_and_row(reference_run, tmp_path):
     rejected = sum(len(f.planted_rejects) for f in manifest.files.values())
     assert f"files:  {len(manifest.files)} loaded, 0 quarantined, 0 duplicate" in out
     assert f"rows:   {total_rows - rejected} loaded, {rejected} rejected" in out
-    for dag_id in ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie"):
+    for dag_id in (
+        "ingest_duo",
+        "ingest_coa_tvs",
+        "ingest_gemeente",
+        "ingest_rijk_provincie",
+        "ingest_begeleiding",
+    ):
         assert f"DAG {dag_id}" in out
 
     with connect(str(warehouse), read_only=True) as wh:
@@ -249,7 +255,7 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     key_file = home / "pseudoniem.key"
     assert f"demo: created a pseudonymisation key in {key_file}" in first.stdout
-    assert "files:  34 loaded, 0 quarantined, 0 duplicate" in first.stdout
+    assert "files:  36 loaded, 0 quarantined, 0 duplicate" in first.stdout
     # BI opens the published file; the work file is regie's own
     published = f"warehouse: {home / 'warehouse' / 'regie_publicatie.duckdb'}"
     assert any(line.startswith(published) for line in first.stdout.splitlines())
@@ -270,6 +276,17 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
         # holds back its DUO and municipal deliveries: those do not feed COA's balance
         "Leiden": "167",
     }
+    # one line per gemeente on maatschappelijke begeleiding: started per year as tables 8.22 and
+    # 8.23 have it, still running and beyond the term at the peildatum
+    mb = first.stdout.split("Maatschappelijke begeleiding: gestart per jaar")[1].split("\n\n")[0].splitlines()
+    assert mb[1].split() == ["2022", "2023", "2024", "2025", "lopend", "te", "lang"]
+    assert {line[:26].strip(): line[26:].split()[:3] for line in mb[2:]} == {
+        "Leidschendam-Voorburg": ["17", "67", "29"],
+        "Voorschoten": ["8", "29", "17"],
+        "Wassenaar": ["8", "20", "8"],
+        "Oegstgeest": ["26", "22", "21"],
+        "Leiden": ["20", "27", "27"],  # not in the report: a third of the adults it housed
+    }
     assert "Registratiekwaliteit (run" in first.stdout
     assert (home / "dbt" / "docs" / "index.html").exists()
     key = key_file.read_text()
@@ -277,7 +294,7 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
     second = run_regie("demo", "--until", "ingest", "--home", str(home), env=env)
     assert second.returncode == 0, second.stdout[-3000:]
     assert f"demo: using the pseudonymisation key in {key_file}" in second.stdout
-    assert "files:  34 loaded, 0 quarantined, 0 duplicate" in second.stdout  # afresh, not duplicates
+    assert "files:  36 loaded, 0 quarantined, 0 duplicate" in second.stdout  # afresh, not duplicates
     assert key_file.read_text() == key
 
 

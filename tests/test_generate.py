@@ -379,12 +379,14 @@ def test_layout_and_headers(landing):
         "financien": "gemeentecode;jaar;richting;post;soort;bedrag",
         "spuk_beschikkingen": "gemeentecode;jaar;regeling;soort;bedrag;datum_beschikking",
         "interventieladder": "gemeentecode;datum;trede;toelichting",
+        "trajecten": "gemeentecode;bsn;v_nummer;soort;datum_start;datum_eind;status;verlengd_tot",
     }
     pattern = re.compile(
         r"^(duo/\d{4}-\d\d-\d\d/personen\.jsonl"
         r"|coa_tvs/\d{4}-\d\d-\d\d/(taakstelling|koppelingen)\.csv"
         r"|gemeente/GM\d{4}/\d{4}-\d\d-\d\d/(dossiers|leerroutes|activiteiten|uitkomsten|handhaving|financien)\.csv"
-        r"|rijk/\d{4}-\d\d-\d\d/spuk_beschikkingen\.csv|provincie/\d{4}-\d\d-\d\d/interventieladder\.csv)$"
+        r"|rijk/\d{4}-\d\d-\d\d/spuk_beschikkingen\.csv|provincie/\d{4}-\d\d-\d\d/interventieladder\.csv"
+        r"|begeleiding/VWN/\d{4}-\d\d-\d\d/trajecten\.csv)$"
     )
     for rel in manifest.files:
         assert pattern.match(rel), rel
@@ -763,7 +765,13 @@ def test_extra_gemeenten_leave_the_report_data_alone(landing, tmp_path):
 
 def test_planted_quality_is_on_leiden_and_points_at_rows(landing):
     root, manifest = landing
-    planted = [q for q in manifest.planted_quality if q["reden"] == "planted"]
+    # the provider's trajectories beyond their term are planted in every gemeente
+    # (test_begeleiding_beyond_the_term_only_where_planted)
+    planted = [
+        q
+        for q in manifest.planted_quality
+        if q["reden"] == "planted" and not q["path"].startswith("begeleiding/")
+    ]
     checks = Counter(q["check"] for q in planted)
     assert set(checks) == {
         "brp_zonder_pip",
@@ -862,3 +870,56 @@ def test_handhaving_within_legal_limits(landing):
                 per_year[(r["klantnummer"], parse_date(r["datum"]).year)] += amount
                 per_person[r["klantnummer"]] += amount
         assert all(v <= 800 for v in per_year.values()) and all(v <= 2400 for v in per_person.values())
+
+
+# --- Tables 8.22 and 8.23: maatschappelijke begeleiding (typed in from the report) ---
+MB_GESTART_RAPPORT = {
+    "GM1916": (17, 67, 29),
+    "GM0626": (8, 29, 17),
+    "GM0629": (8, 20, 8),
+    "GM0579": (26, 22, 21),
+}
+TERMIJN = {"MAATSCHAPPELIJKE_BEGELEIDING": 548, "FINANCIEEL_ONTZORGEN": 183}
+
+
+def test_begeleiding_matches_tables_8_22_and_8_23(landing):
+    root, manifest = landing
+    rel = "begeleiding/VWN/2025-02-25/trajecten.csv"
+    assert manifest.deliveries["begeleiding"] == ["2024-06-30", "2025-02-25"]
+    rows = read_csv(root / rel)
+    started = Counter(
+        (r["gemeentecode"], parse_date(r["datum_start"]).year)
+        for r in rows
+        if r["soort"] == "MAATSCHAPPELIJKE_BEGELEIDING"
+    )
+    for code, counts in MB_GESTART_RAPPORT.items():
+        assert tuple(started[(code, y)] for y in (2022, 2023, 2024)) == counts, code
+    # one MB trajectory per person; a person not yet in the BRP at the start has only a V-nummer
+    mb = [r for r in rows if r["soort"] == "MAATSCHAPPELIJKE_BEGELEIDING"]
+    assert len({r["v_nummer"] for r in mb}) == len(mb)
+    assert all(r["v_nummer"] for r in rows)
+    assert sum(1 for r in rows if not r["bsn"]) > 10
+
+
+def test_begeleiding_beyond_the_term_only_where_planted(landing):
+    """Every trajectory beyond its term without 'verlengd' is in the manifest, and nothing else is."""
+    root, manifest = landing
+    rel = "begeleiding/VWN/2025-02-25/trajecten.csv"
+    peil = dt.date(2025, 2, 25)
+    te_lang = set()
+    for r in read_csv(root / rel):
+        termijn = TERMIJN.get(r["soort"])
+        eind = parse_date(r["datum_eind"]) or peil
+        if termijn and r["status"] != "verlengd" and (eind - parse_date(r["datum_start"])).days > termijn:
+            check = {548: "begeleiding_langer_dan_termijn", 183: "ontzorgen_langer_dan_termijn"}[termijn]
+            te_lang.add((check, rel, r["_line"], r["gemeentecode"]))
+    planted = {
+        (q["check"], q["path"], q["line"], q["gemeentecode"])
+        for q in manifest.planted_quality
+        if q["check"].endswith("_langer_dan_termijn")
+    }
+    assert te_lang == planted
+    assert Counter(c for c, *_ in planted) == {
+        "begeleiding_langer_dan_termijn": 6,
+        "ontzorgen_langer_dan_termijn": 3,
+    }

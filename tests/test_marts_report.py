@@ -221,6 +221,16 @@ MAP: dict[str, dict[str, tuple[int, int, int]]] = {
     OEGSTGEEST: {GZ: (0, 6, 0), SH: (0, 1, 7)},  # 7.21
 }
 
+# --- Tables 8.22 and 8.23: statushouders who started maatschappelijke begeleiding with
+# VluchtelingenWerk, 2022, 2023, 2024 (8.22 lost its year header: the columns of 8.23).
+MB_GESTART: dict[str, tuple[int, int, int]] = {
+    LV: (17, 67, 29),  # 8.22
+    VOORSCHOTEN: (8, 29, 17),
+    WASSENAAR: (8, 20, 8),
+    OEGSTGEEST: (26, 22, 21),  # 8.23
+}
+MB_GESTART_TOTAAL_8_22 = (33, 116, 54)  # the table's first row: the three gemeenten together
+
 # ---------------------------------------------------------------------------
 # Comparison: each returns the differing cells as readable lines
 # ---------------------------------------------------------------------------
@@ -372,6 +382,25 @@ def verschillen_participatie(query: Query) -> list[str]:
     return out
 
 
+def verschillen_begeleiding(query: Query) -> list[str]:
+    rows = query(
+        "select gemeentecode, jaar, gestart from marts.fct_maatschappelijke_begeleiding "
+        "where soort = 'MAATSCHAPPELIJKE_BEGELEIDING'"
+    )
+    got = {(g, int(j)): int(n) for g, j, n in rows}
+    out = []
+    for gemeente, counts in MB_GESTART.items():
+        for jaar, expected in zip(YEARS_3, counts, strict=True):
+            actual = got.get((gemeente, jaar), 0)
+            if actual != expected:
+                out.append(f"{NAMES[gemeente]} MB gestart {jaar}: mart {actual}, report {expected}")
+    for jaar, expected in zip(YEARS_3, MB_GESTART_TOTAAL_8_22, strict=True):
+        actual = sum(got.get((g, jaar), 0) for g in (LV, VOORSCHOTEN, WASSENAAR))
+        if actual != expected:
+            out.append(f"table 8.22 total {jaar}: mart {actual}, report {expected}")
+    return out
+
+
 TAAKSTELLING_PEILDATUM = "2024-10-31"  # "t/m oktober", §3.3
 
 
@@ -486,6 +515,22 @@ def test_pvt_and_map_equal_tables_7_18_to_7_21(duckdb_marts):
     _assert_none(verschillen_participatie(duckdb_marts[LEERROUTE_PEILDATUM]), "fct_participatie")
 
 
+def test_maatschappelijke_begeleiding_equals_tables_8_22_and_8_23(duckdb_marts):
+    query = duckdb_marts[LEERROUTE_PEILDATUM]
+    _assert_none(verschillen_begeleiding(query), "fct_maatschappelijke_begeleiding")
+    # beyond the term without extension: the generator plants one MB trajectory per gemeente
+    # that ended 40 days late (Leiden's included) and one left open since 2022, and three
+    # ontzorgen trajectories; the quality checks find the same ones (test_quality_generated)
+    rows = query(
+        "select soort, sum(langer_dan_termijn) from marts.fct_maatschappelijke_begeleiding group by soort"
+    )
+    assert {s: int(n) for s, n in rows} == {
+        "MAATSCHAPPELIJKE_BEGELEIDING": 6,
+        "FINANCIEEL_ONTZORGEN": 3,
+        "OMGAAN_MET_GELD": 0,
+    }
+
+
 def test_docs_site_is_written_under_home(duckdb_marts):
     docs = duckdb_marts["build"].docs_dir
     assert docs == duckdb_marts["settings"].home / "dbt" / "docs"
@@ -508,5 +553,6 @@ def test_report_tables_on_postgres(generated, tmp_path, pg_url):
         + verschillen_leerroute_stand(query, LEERROUTE_PEILDATUM)
         + verschillen_uitstroom(query)
         + verschillen_participatie(query)
+        + verschillen_begeleiding(query)
     )
     _assert_none(differences, "PostgreSQL marts")

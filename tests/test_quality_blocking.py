@@ -38,6 +38,8 @@ NU = D(2025, 2, 25)
 
 #: (levering, gemeente held back) -> the failing checks
 VERWACHT = {
+    # a trajectory start after the delivery date: the provider's delivery, held back for Oegstgeest
+    ("begeleiding/VWN/2025-02-25", "GM0579"): "datum_in_toekomst",
     ("duo/2025-02-25", "GM0579"): "duo_combinatie_ongeldig",
     ("gemeente/GM0546/2025-02-25", "GM0546"): "meerdere_open_dossiers, pip_voor_brp",
     ("gemeente/GM1916/2025-02-25", "GM0626"): "datum_in_toekomst",
@@ -125,6 +127,21 @@ def test_staging_keeps_the_delivery_in_force_per_gemeente(gebouwd):
     }
     assert duo == {g: "2025-01-31" if g == "GM0579" else "2025-02-25" for g in dossiers}
     assert routes == {"GM1916": "2025-01-31,2025-02-25", "GM0546": "2025-01-31,2025-02-25"}
+    # the provider's delivery: held back for the gemeente that commissioned the failing
+    # trajectory (Oegstgeest), per provider and delivery date; the other gemeenten keep it
+    with connect(settings.warehouse, read_only=True) as wh:
+        trajecten = dict(
+            wh.query(
+                "select gemeentecode, string_agg(distinct aanbieder || ' ' || cast(leverdatum as varchar), ',') "
+                "from staging.stg_begeleiding__trajecten group by gemeentecode"
+            )
+        )
+        (blokkade,) = wh.query(
+            "select bron, uitvoerder, cast(in_kracht_leverdatum as varchar) from audit.kwaliteit_blokkades "
+            "where bron = 'begeleiding'"
+        )
+    assert trajecten == {g: "VWN 2025-01-31" if g == "GM0579" else "VWN 2025-02-25" for g in dossiers}
+    assert blokkade == ("begeleiding", "VWN", "2025-01-31")
 
 
 def test_a_blocked_gemeente_has_the_same_rows_in_marts_publiek_and_historie(gebouwd):

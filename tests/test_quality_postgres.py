@@ -21,6 +21,7 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
 
     verdict = poort.beoordeel(params)
     assert {(b["levering"], b["gemeentecode"]) for b in verdict["blokkades"]} == {
+        ("begeleiding/VWN/2025-02-25", "GM0579"),
         ("duo/2025-02-25", "GM0579"),
         ("gemeente/GM0546/2025-02-25", "GM0546"),
         ("gemeente/GM1916/2025-02-25", "GM0626"),
@@ -29,7 +30,7 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
     with connect(pg_url) as wh:
         assert wh.query(
             "select count(*) from audit.kwaliteit_blokkades where peildatum = ?", (PEILDATUM,)
-        ) == [(4,)]
+        ) == [(5,)]
 
     tasks.controleer(params)
     with connect(pg_url) as wh:

@@ -32,6 +32,7 @@ FAMILY_DOCS = {
     "coa_tvs": "COA TVS: taakstelling balances and koppelingen.",
     "gemeente": "Municipal exports per uitvoerder: dossiers, leerroutes, activiteiten, uitkomsten, handhaving, financien.",
     "rijk_provincie": "SPUK decisions (rijk) and the interventieladder (provincie).",
+    "begeleiding": "Maatschappelijke begeleiding and financial support trajectories per provider (trajecten.csv).",
 }
 
 
@@ -75,7 +76,7 @@ def _with_run(params, run_id) -> dict:
 
 
 def raw_asset(bron: str) -> Asset:
-    """The asset of one source (duo, coa_tvs, gemeente, rijk, provincie).
+    """The asset of one source (duo, coa_tvs, gemeente, rijk, provincie, begeleiding).
 
     Updated whenever its family's DAG loaded at least one file; the transform
     DAG is scheduled on these assets, not on a clock.

@@ -23,7 +23,13 @@ from typing import TextIO
 from .config import Settings
 from .private import private_dir, private_tree
 
-INGEST_DAGS = ("ingest_duo", "ingest_coa_tvs", "ingest_gemeente", "ingest_rijk_provincie")
+INGEST_DAGS = (
+    "ingest_duo",
+    "ingest_coa_tvs",
+    "ingest_gemeente",
+    "ingest_rijk_provincie",
+    "ingest_begeleiding",
+)
 #: What ``regie run`` runs, in order: ingestion, then the marts, then the checks.
 #: Under a scheduler the same order follows from the assets.
 ALL_DAGS = (*INGEST_DAGS, "transform", "quality")

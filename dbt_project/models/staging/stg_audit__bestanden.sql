@@ -1,6 +1,6 @@
 -- The ledger's loaded files, each in its highest loaded version, and which of them
 -- counts at the peildatum (`gekozen`): per file type (and per delivering gemeente for
--- municipal files) the latest delivery on or before the peildatum that the blocking
+-- municipal files, per provider for begeleiding files) the latest delivery on or before the peildatum that the blocking
 -- checks judged for this peildatum (audit.kwaliteit_beoordelingen, written by
 -- regie.quality.poort before every build). A delivery they held back for a gemeente
 -- stays gekozen for the other gemeenten; stg_audit__vervangingen says what counts for
@@ -64,7 +64,8 @@ final as (
         versie,
         bron,
         entiteit,
-        {{ gemeentecode('uitvoerder') }} as uitvoerder,
+        -- a municipal deliverer is a gemeente (normalised code); a provider of begeleiding keeps its code
+        case when bron = 'gemeente' then {{ gemeentecode('uitvoerder') }} else uitvoerder end as uitvoerder,
         leverdatum,
         rijen_geladen,
         geladen_op,

@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+from . import begeleiding as B
 from . import files as F
 from . import money
 from . import quality as Q
@@ -24,6 +25,7 @@ TVS_DATES = [dt.date(2024, 6, 30), dt.date(2024, 10, 31)]
 GEMEENTE_DATES = [dt.date(2024, 6, 30), dt.date(2025, 2, 25)]
 RIJK_DATES = [dt.date(2025, 2, 25)]
 PROVINCIE_DATES = [dt.date(2024, 11, 1), dt.date(2025, 2, 25)]
+BEGELEIDING_DATES = [dt.date(2024, 6, 30), dt.date(2025, 2, 25)]
 
 CP1252_FILE = (LEIDEN, "dossiers")  # Leiden's case system exports Windows-1252
 BOM_FILE = (LV, "leerroutes")  # Leidschendam-Voorburg's route export carries a UTF-8 BOM
@@ -281,6 +283,20 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
             newline="\r\n",
         )
 
+    # 7b. begeleiding: the provider's trajectories (tables 8.22 and 8.23), faults planted
+    trajecten = B.trajecten(
+        sorted(persons_all, key=lambda p: p.pid), [g.code for g in all_gemeenten], seed, BEGELEIDING_DATES[-1]
+    )
+    for d in BEGELEIDING_DATES:
+        rel = f"begeleiding/{B.AANBIEDER}/{d.isoformat()}/trajecten.csv"
+        tagged = B.rows(trajecten, d)
+        w.csv(rel, B.HEADER, [r for _, r in tagged])
+        for _, r in tagged:
+            written_ids.update(x for x in (r[1], r[2]) if x)
+        if d == BEGELEIDING_DATES[-1]:
+            for t, line in F.line_numbers(tagged).items():
+                lines[("trajecten", t)] = (rel, line)
+
     # 8. the manifest
     manifest.files = dict(sorted(manifest.files.items()))
     manifest.deliveries = {
@@ -289,6 +305,7 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
         "gemeente": [d.isoformat() for d in GEMEENTE_DATES],
         "rijk": [d.isoformat() for d in RIJK_DATES],
         "provincie": [d.isoformat() for d in PROVINCIE_DATES],
+        "begeleiding": [d.isoformat() for d in BEGELEIDING_DATES],
     }
     manifest.gemeenten = [
         {
@@ -320,6 +337,9 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
         sorted((p for b in builders for p in b.persons), key=lambda p: p.pid), GEMEENTE_DATES[-1]
     ):
         finding(check, lines[("dossiers", p)], p.gemeente, reden)
+    for t in trajecten:
+        if t.planted:
+            finding(B.CHECK[t.soort], lines[("trajecten", t)], t.gemeente, Q.REDEN_PLANTED)
     for (kind, tag), rel_line in lines.items():
         if kind == "taakstelling_correctie":
             finding(kind, rel_line, tag[0], Q.REDEN_CORRECTIE)

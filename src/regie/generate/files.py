@@ -325,7 +325,7 @@ class Writer:
         parts = rel.split("/")
         source = parts[0]
         gemeente = parts[1] if source == "gemeente" else None
-        delivery = parts[2] if source == "gemeente" else parts[1]
+        delivery = parts[2] if source in ("gemeente", "begeleiding") else parts[1]
         entity = parts[-1].rsplit(".", 1)[0]
         return {"source": source, "entity": entity, "delivery": delivery, "gemeentecode": gemeente}
 

@@ -459,3 +459,15 @@ SPUK_BATEN: dict[str, dict[int, int]] = {
     VOORSCHOTEN: {2022: 100352, 2023: 299448, 2024: 557591, 2025: 529888},
     WASSENAAR: {2022: 104017, 2023: 319730, 2024: 589625, 2025: 551936},
 }
+
+# --- Tables 8.22 and 8.23: maatschappelijke begeleiding ---------------------------
+# Statushouders who started maatschappelijke begeleiding with VluchtelingenWerk, per
+# year 2022, 2023, 2024. Table 8.22 has lost its year header in the report; its rows
+# follow table 8.23's columns (see docs/report-differences.md).
+MB_GESTART: dict[str, tuple[int, int, int]] = {
+    LV: (17, 67, 29),
+    VOORSCHOTEN: (8, 29, 17),
+    WASSENAAR: (8, 20, 8),
+    OEGSTGEEST: (26, 22, 21),
+}
+MB_JAREN = (2022, 2023, 2024)

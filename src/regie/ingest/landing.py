@@ -18,6 +18,8 @@ EARLIEST_LEVERDATUM = dt.date(2013, 1, 1)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GM = re.compile(r"^GM\d{4}$")
+#: A provider of maatschappelijke begeleiding names its folder with a short code (VWN).
+_AANBIEDER = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,22 @@ def classify(relpath: str) -> Delivery:
     parts = relpath.split("/")
     bron = parts[0]
     uitvoerder = None
-    if bron == "gemeente":
+    if bron == "begeleiding":
+        if len(parts) != 4:
+            return Delivery(relpath, bron, None, None, None, _layout_problem(relpath))
+        uitvoerder = parts[1]
+        if not _AANBIEDER.match(uitvoerder):
+            return Delivery(
+                relpath,
+                bron,
+                None,
+                None,
+                None,
+                f"map '{mask(uitvoerder)}' is geen code van een aanbieder (hoofdletters en cijfers, "
+                "2 tot 20 tekens), zoals begeleiding/VWN/2024-10-31/trajecten.csv",
+            )
+        folder, name = parts[2], parts[3]
+    elif bron == "gemeente":
         if len(parts) != 4:
             return Delivery(relpath, bron, None, None, None, _layout_problem(relpath))
         uitvoerder = parts[1]
@@ -81,7 +98,8 @@ def classify(relpath: str) -> Delivery:
 def _layout_problem(relpath: str) -> str:
     return (
         f"bestand staat niet op een plek die regie kent: {mask_path(relpath)} "
-        "(verwacht <bron>/<jjjj-mm-dd>/<bestand> of gemeente/<GMxxxx>/<jjjj-mm-dd>/<bestand>)"
+        "(verwacht <bron>/<jjjj-mm-dd>/<bestand>, gemeente/<GMxxxx>/<jjjj-mm-dd>/<bestand> of "
+        "begeleiding/<aanbieder>/<jjjj-mm-dd>/<bestand>)"
     )
 
 

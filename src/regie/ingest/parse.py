@@ -175,12 +175,14 @@ def _meta_select(source: Source) -> str:
     cols = "$bestand as _bestand, cast($versie as integer) as _versie, cast($leverdatum as date) as _leverdatum, _regel as _regelnummer"
     if source.per_gemeente:
         cols += ", $uitvoerder as _uitvoerder"
+    if source.per_aanbieder:
+        cols += ", $uitvoerder as _aanbieder"
     return cols
 
 
 def _meta_params(source: Source, meta: Meta) -> dict:
     params = {"bestand": meta.path, "versie": meta.versie, "leverdatum": meta.leverdatum}
-    if source.per_gemeente:
+    if source.per_gemeente or source.per_aanbieder:
         params["uitvoerder"] = meta.uitvoerder
     return params
 
@@ -252,6 +254,7 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
         if extra_names
         else "cast(null as varchar)"
     )
+    reasons += [_one_of(group, refs) for group in source.one_of]
     reasons += [looks_like_bsn(_text(position[n]), shown[n]) for n in extra_names]
     reasons += _row_reasons(decoded, [position[n] for n in names])
     duplicate = "case when _eerste < _regel then 'dubbele regel: gelijk aan regel ' || _eerste end"
@@ -280,6 +283,15 @@ def _parse_csv(con, decoded, source: Source, meta: Meta, pseudo: Pseudonymiser) 
         encoding=decoded.encoding,
         extra_columns=extra,
         missing_columns=missing,
+    )
+
+
+def _one_of(group: tuple[str, ...], refs: dict[str, str]) -> str:
+    """A reason when every column of the group is empty (at least one is required)."""
+    names = " en ".join(group)
+    return (
+        f"case when coalesce({', '.join(refs[n] for n in group)}) is null "
+        f"then {lit(names + ' zijn allebei leeg (minstens een van beide is verplicht)')} end"
     )
 
 

@@ -220,6 +220,22 @@ BASIS: dict[str, Basis] = {
         raw_namen=(("aantal_in_levering", f"count(*) over (partition by {TVS_PERIODE}, r._bestand)"),)
         + _RAW_LEVERING,
     ),
+    "trajecten": Basis(
+        "staging.stg_begeleiding__trajecten",
+        "raw.begeleiding__trajecten",
+        (
+            "aanbieder",
+            "persoon_id",
+            "gemeentecode",
+            "soort",
+            "datum_start",
+            "datum_eind",
+            "status",
+            "verlengd_tot",
+            *_LEVERING,
+        ),
+        raw_namen=(("aanbieder", "r._aanbieder"),) + _RAW_LEVERING,
+    ),
 }
 
 _DATUMKOLOMMEN = {
@@ -240,6 +256,7 @@ _DATUMKOLOMMEN = {
     "zroute_datum_afronding",
     "koppeldatum",
     "huisvestingsdatum",
+    "verlengd_tot",
 }
 
 #: The deliveries in force when nothing is held back: per file type (and delivering
@@ -276,6 +293,13 @@ KANDIDATEN_SQL = """
 
 #: Municipal sources: one delivery per uitvoerder (folder gemeente/<GMxxxx>/<date>/).
 GEMEENTELIJK = "gemeente"
+
+
+def leverende_gemeente(df: pd.DataFrame) -> pd.Series:
+    """The gemeente a delivery-level record counts against: the delivering gemeente of a municipal
+    delivery. A provider of begeleiding (``begeleiding/<aanbieder>/``) delivers too, but is no
+    gemeente: its deliveries, like the national ones, count against none (``leverancier`` names it)."""
+    return df["uitvoerder"].astype(object).where(df["uitvoerder"].notna() & df["bron"].eq(GEMEENTELIJK), None)
 
 
 @dataclass(frozen=True, order=True)
@@ -685,7 +709,7 @@ class Gegevens:
 
 @dataclass(frozen=True)
 class Tabel:
-    bron: str  # gemeente | duo | coa_tvs | levering
+    bron: str  # gemeente | duo | coa_tvs | begeleiding | levering
     omschrijving: str
     bouw: Callable[[Gegevens], pd.DataFrame]
 
@@ -887,7 +911,7 @@ def _leveringen(g: Gegevens) -> pd.DataFrame:
     rows = pd.concat([rejects, loaded], ignore_index=True)
     rows = rows.merge(files[["bestand", "bron", "uitvoerder", "leverdatum"]], on="bestand", how="left")
     rows["uitvoerder"] = rows["uitvoerder"].astype(object).where(rows["uitvoerder"].notna(), None)
-    rows["gemeentecode"] = rows["uitvoerder"]
+    rows["gemeentecode"] = leverende_gemeente(rows)
     rows["reden_afwijzing"] = rows["reden"]
     rows["klantnummer"] = None
     rows["kenmerk"] = rows["bestand"] + ", regel " + rows["regelnummer"].astype("string")
@@ -914,11 +938,60 @@ def _bestanden(g: Gegevens) -> pd.DataFrame:
         """,
         (g.peildatum,),
     )
-    b["gemeentecode"] = b["uitvoerder"]
+    b["gemeentecode"] = leverende_gemeente(b)
     b["klantnummer"] = None
     b["kenmerk"] = b["bestand"]
     b["regelnummer"] = pd.NA
     return b
+
+
+def seed_norm(naam: str) -> float:
+    """A legal limit or term from the dbt seed ``ref_normen`` (the dbt macro ``norm`` reads the same)."""
+    seed = project_dir() / "seeds" / "ref_normen.csv"
+    with seed.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["norm"] == naam:
+                return float(r["waarde"])
+    raise KeyError(f"norm {naam} staat niet in {seed}")
+
+
+#: Per soort of trajectory the norm of ref_normen that bounds its length.
+TRAJECT_TERMIJN_NORM = {
+    "MAATSCHAPPELIJKE_BEGELEIDING": "mb_termijn_dagen",
+    "FINANCIEEL_ONTZORGEN": "ontzorgen_termijn_dagen",
+}
+
+
+def _trajecten(g: Gegevens) -> pd.DataFrame:
+    """Trajectories of begeleiding: one row per person per trajectory. ``gemeentecode`` is the
+    gemeente that commissioned it; the duration runs to the end, or to the peildatum when open
+    (as marts.fct_maatschappelijke_begeleiding counts ``langer_dan_termijn``)."""
+    t = g.basis("trajecten").copy()
+    t = t.merge(g.persoon_klant(), on="persoon_id", how="left") if len(t) else t.assign(klantnummer=None)
+    peil = pd.Timestamp(g.peildatum)
+    t["duur_dagen"] = _dagen(t["datum_eind"].fillna(peil), t["datum_start"])
+    termijn = {soort: seed_norm(norm) for soort, norm in TRAJECT_TERMIJN_NORM.items()}
+    t["termijn_dagen"] = t["soort"].map(termijn).astype("Float64")
+    niet_verlengd = t["status"].ne("verlengd").fillna(True)
+    for soort, kolom in (
+        ("MAATSCHAPPELIJKE_BEGELEIDING", "mb_zonder_verlenging"),
+        ("FINANCIEEL_ONTZORGEN", "ontzorgen_zonder_verlenging"),
+    ):
+        t[kolom] = (t["soort"].eq(soort).fillna(False) & niet_verlengd).astype(bool)
+    t["kenmerk"] = (
+        t["klantnummer"]
+        .astype(object)
+        .where(
+            t["klantnummer"].notna(),
+            t["soort"].str.lower().str.replace("_", " ")
+            + " vanaf "
+            + t["datum_start"].dt.strftime("%d-%m-%Y")
+            + ", regel "
+            + t["regelnummer"].astype("string"),
+        )
+    )
+    t["bron"] = "begeleiding"
+    return t
 
 
 #: The national registers: their gemeentecodes are the ones DUO and the COA keep for a person
@@ -952,7 +1025,7 @@ def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
                 bekend |= set(found["code"])
             else:
                 parts.append(found)
-    mappen = files[files["uitvoerder"].notna()]
+    mappen = files[files["uitvoerder"].notna() & files["bron"].eq(GEMEENTELIJK)]
     parts.append(
         pd.DataFrame(
             {"bestand": mappen["path"], "kolom": "map", "code": mappen["uitvoerder"], "regelnummer": pd.NA}
@@ -968,7 +1041,7 @@ def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
         on="bestand",
         how="left",
     )
-    rows["gemeentecode"] = rows["uitvoerder"]  # the deliverer's scorecard
+    rows["gemeentecode"] = leverende_gemeente(rows)  # the deliverer's scorecard
     rows["oordeel"] = np.where(rows["code"].isin(bekend), "bekend", "onbekend")
     rows["klantnummer"] = None
     rows["kenmerk"] = rows["bestand"] + ": " + rows["kolom"] + " " + rows["code"]
@@ -995,7 +1068,7 @@ def _leverdata(g: Gegevens) -> pd.DataFrame:
         [f"voor {EARLIEST_LEVERDATUM:%d-%m-%Y}", "in de toekomst"],
         "plausibel",
     )
-    b["gemeentecode"] = b["uitvoerder"]
+    b["gemeentecode"] = leverende_gemeente(b)
     b["klantnummer"] = None
     b["kenmerk"] = b["bestand"]
     b["regelnummer"] = pd.NA
@@ -1024,6 +1097,9 @@ TABELLEN: dict[str, Tabel] = {
         "levering", "Elke gemeentecode in de bestanden die gelden, per bestand en kolom", _gemeentecodes
     ),
     "leverdata": Tabel("levering", "Elke geladen aanlevering met haar leverdatum", _leverdata),
+    "trajecten": Tabel(
+        "begeleiding", "Trajecten maatschappelijke begeleiding en financieel ontzorgen", _trajecten
+    ),
 }
 
 

@@ -21,7 +21,10 @@ Oegstgeest) are published. A record belongs to the gemeente the check counts
 it against: its woongemeente (a municipal record without dossier: the
 uitvoerder), or the gemeentecode of a national row. Holding back the whole
 export would withhold a commissioning gemeente's figures for its uitvoerder's
-own mistakes, which are not about it.
+own mistakes, which are not about it. A provider's delivery of begeleiding
+(``begeleiding/<aanbieder>/<date>/``) is held back per provider and delivery date,
+for the gemeente a failing trajectory names (its ``gemeentecode``: the gemeente
+that commissioned it); the provider itself is no gemeente.
 
 The verdict is a function of the data (ledger, raw rows, peildatum, the checks):
 a rerun, a run killed half-way and run again, or two runs at once reach the
@@ -139,8 +142,9 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
             if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:
                 continue
             f = files.loc[b.bestand]
-            # the gemeente of the record; a municipal record without dossier: the uitvoerder
-            gemeente = b.gemeentecode or f["uitvoerder"]
+            # the gemeente of the record; a municipal record without dossier: the uitvoerder (a
+            # begeleiding record names its gemeente; its provider is no gemeente)
+            gemeente = b.gemeentecode or (f["uitvoerder"] if f["bron"] == "gemeente" else None)
             if not gemeente:  # a national record without gemeente reaches no gemeente's figures
                 log.warning(
                     "blokkerend: %s in %s zonder gemeente; niet toe te rekenen", b.controle, b.bestand

@@ -333,6 +333,35 @@ PROVINCIE_INTERVENTIELADDER = Source(
     ),
 )
 
+# --- begeleiding (maatschappelijke begeleiding, per aanbieder) -----------------
+BEGELEIDING_TRAJECTEN = Source(
+    bron="begeleiding",
+    entiteit="trajecten",
+    format="csv",
+    family="begeleiding",
+    per_aanbieder=True,
+    description=(
+        "Trajectories of maatschappelijke begeleiding and financial support, one row per person "
+        "per trajectory, delivered by the provider the gemeente commissioned."
+    ),
+    columns=(
+        C("gemeentecode", "gemeentecode", required=True),
+        C("bsn", "bsn"),
+        C("v_nummer", "vnummer"),
+        C(
+            "soort",
+            "code",
+            required=True,
+            values=("MAATSCHAPPELIJKE_BEGELEIDING", "FINANCIEEL_ONTZORGEN", "OMGAAN_MET_GELD"),
+        ),
+        C("datum_start", "date", required=True),
+        C("datum_eind", "date"),
+        C("status", "code", required=True, values=("gestart", "afgerond", "afgebroken", "verlengd")),
+        C("verlengd_tot", "date"),
+    ),
+    one_of=(("bsn", "v_nummer"),),
+)
+
 SOURCES: tuple[Source, ...] = (
     DUO_PERSONEN,
     COA_TAAKSTELLING,
@@ -345,6 +374,7 @@ SOURCES: tuple[Source, ...] = (
     GEMEENTE_FINANCIEN,
     RIJK_SPUK,
     PROVINCIE_INTERVENTIELADDER,
+    BEGELEIDING_TRAJECTEN,
 )
 
 #: The ingestion DAGs, one per source family, and the landing folders they own.
@@ -353,6 +383,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "coa_tvs": ("coa_tvs",),
     "gemeente": ("gemeente",),
     "rijk_provincie": ("rijk", "provincie"),
+    "begeleiding": ("begeleiding",),
 }
 
 

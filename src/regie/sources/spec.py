@@ -84,13 +84,17 @@ class Child:
 class Source:
     """A file the landing zone receives, and the raw table it fills."""
 
-    bron: str  # duo | coa_tvs | gemeente | rijk | provincie
+    bron: str  # duo | coa_tvs | gemeente | rijk | provincie | begeleiding
     entiteit: str  # file stem: personen, koppelingen, ...
     format: Literal["csv", "jsonl"]
     columns: tuple[Column, ...]
     children: tuple[Child, ...] = ()
     #: gemeente files sit one folder deeper, under the delivering gemeente
     per_gemeente: bool = False
+    #: begeleiding files sit one folder deeper, under the provider (aanbieder) that delivers them
+    per_aanbieder: bool = False
+    #: groups of columns of which at least one must hold a value (a person known by BSN or V-nummer)
+    one_of: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     family: str = ""  # which ingestion DAG picks it up
     extra: dict[str, str] = field(default_factory=dict)

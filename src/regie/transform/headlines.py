@@ -1,7 +1,7 @@
 """A few headline figures from the marts, for the end of ``regie demo``.
 
-Backlog (achterstand) per gemeente in the latest taakstelling year, and the
-current leerroutes per gemeente. Reads the warehouse only; call it after the
+Backlog (achterstand) per gemeente in the latest taakstelling year, the
+current leerroutes per gemeente, and maatschappelijke begeleiding per gemeente. Reads the warehouse only; call it after the
 transform has run and every writer has closed the warehouse.
 """
 
@@ -59,4 +59,52 @@ def headlines(settings: Settings) -> str:
                 + "".join(f"{counts.get(r, 0):>6}" for r in ROUTES)
                 + f"{sum(counts.values()):>8}"
             )
+    lines += _begeleiding(settings)
     return "\n".join(lines) if lines else "(the marts are empty)"
+
+
+#: How many of the latest years the begeleiding lines show.
+MB_JAREN = 4
+
+
+def _begeleiding(settings: Settings) -> list[str]:
+    """One line per gemeente on maatschappelijke begeleiding: persons who started it per year,
+    and at the peildatum those still in it and those beyond the 1.5-year term without extension."""
+    from ..warehouse import connect
+
+    try:
+        with connect(settings.warehouse, read_only=not settings.warehouse.startswith("postgres")) as wh:
+            rows = wh.query(
+                "select coalesce(g.gemeentenaam, b.gemeentecode), b.jaar, b.gestart, b.lopend_31_december, "
+                "b.langer_dan_termijn, cast(b.peildatum as varchar) "
+                "from marts.fct_maatschappelijke_begeleiding b "
+                "left join marts.dim_gemeente g on g.gemeentecode = b.gemeentecode "
+                "where b.soort = 'MAATSCHAPPELIJKE_BEGELEIDING'"
+            )
+    except Exception:  # an older warehouse without the mart: nothing to add
+        return []
+    if not rows:
+        return []
+    peildatum = rows[0][5]
+    peiljaar = int(peildatum[:4])
+    jaren = sorted({int(r[1]) for r in rows})[-MB_JAREN:]
+    gestart: dict[str, dict[int, int]] = {}
+    lopend: dict[str, int] = {}
+    te_lang: dict[str, int] = {}
+    for naam, jaar, n, loopt, lang, _ in rows:
+        gestart.setdefault(naam, {})[int(jaar)] = int(n)
+        te_lang[naam] = te_lang.get(naam, 0) + int(lang)
+        if int(jaar) == peiljaar:  # the running year: still open at the peildatum
+            lopend[naam] = int(loopt)
+    out = [
+        "",
+        f"Maatschappelijke begeleiding: gestart per jaar; lopend en langer dan de termijn op {peildatum}:",
+        f"  {'':<24}" + "".join(f"{j:>6}" for j in jaren) + f"{'lopend':>8}{'te lang':>9}",
+    ]
+    for naam in sorted(gestart):
+        out.append(
+            f"  {naam:<24}"
+            + "".join(f"{gestart[naam].get(j, 0):>6}" for j in jaren)
+            + f"{lopend.get(naam, 0):>8}{te_lang.get(naam, 0):>9}"
+        )
+    return out

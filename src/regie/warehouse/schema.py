@@ -32,6 +32,7 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_regelnummer", "bigint"),  # physical line in the file (header is line 1)
 )
 UITVOERDER_COLUMN = ("_uitvoerder", "varchar")  # gemeente files: delivering gemeente
+AANBIEDER_COLUMN = ("_aanbieder", "varchar")  # begeleiding files: the delivering provider
 EXTRA_COLUMN = ("_extra", "varchar")  # JSON object of columns the contract does not name
 CHILD_COLUMNS = (("persoon_id", "varchar"), ("_volgnummer", "integer"))
 
@@ -73,6 +74,8 @@ def raw_tables(source: Source) -> list[Table]:
     meta = list(META_COLUMNS)
     if source.per_gemeente:
         meta.append(UITVOERDER_COLUMN)
+    if source.per_aanbieder:
+        meta.append(AANBIEDER_COLUMN)
     tables = [Table("raw", source.table, tuple(meta + value_columns(source.columns) + [EXTRA_COLUMN]))]
     for child in source.children:
         tables.append(
