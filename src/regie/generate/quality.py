@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import normen
 from .model import GZ, SH, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
 from .util import days, nl_amount, nl_date, nl_hours
@@ -243,7 +244,7 @@ REDEN_PIP_COUNTS = "report: PIP counts (Wi2021 inburgeraars without a PIP)"
 REDEN_ROUTE_TABLES = "report: Oegstgeest has more PIPs than people on a route"
 REDEN_PIP_DUO = "report 5.2.1: PIPs known to DUO, not registered in the dossier"
 REDEN_CORRECTIE = "report: the five taakstelling corrections (tables 3.2-3.5)"
-PIP_TERMIJN = 70  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
+PIP_TERMIJN = normen.geheel("pip_termijn_dagen")  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
 
 
 def duo_pip(p: Person, d: dt.date) -> dt.date | None:

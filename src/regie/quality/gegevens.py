@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import normen
 from ..ingest.landing import EARLIEST_LEVERDATUM
 from ..sources.catalog import SOURCES
 from ..transform.project import project_dir
@@ -81,7 +82,8 @@ DUO_ROUTE = {
     ("Z", None): "Z",
 }
 
-PIP_TERMIJN_DAGEN = 70  # PIP within 10 weeks of BRP registration; leerroute within 10 weeks of the PIP
+#: PIP within 10 weeks of BRP registration; leerroute within 10 weeks of the PIP (seed ref_normen)
+PIP_TERMIJN_DAGEN = normen.geheel("pip_termijn_dagen")
 DOSSIER_TERMIJN_DAGEN = 56  # housed adult statushouder: dossier within 8 weeks
 ZROUTE_AANLOOP_DAGEN = 182  # half a year on the Z-route before zero participation hours is a finding
 NA_PIP_GRONDEN = ("PIP", "PVT", "MAP", "LEERROUTE")
