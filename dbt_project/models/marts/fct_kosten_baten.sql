@@ -106,29 +106,29 @@ final as (
     select
         sleutels.gemeentecode,
         sleutels.jaar,
-        kosten.kosten_leerroutes,
-        kosten.kosten_maatschappelijke_begeleiding,
-        kosten.kosten_pvt,
-        kosten.kosten_map,
-        kosten.kosten_participatiecomponent,
-        kosten.kosten_tolken,
-        kosten.kosten_formatie,
-        kosten.kosten_totaal,
+        cast(kosten.kosten_leerroutes as numeric(18, 2)) as kosten_leerroutes,
+        cast(kosten.kosten_maatschappelijke_begeleiding as numeric(18, 2)) as kosten_maatschappelijke_begeleiding,
+        cast(kosten.kosten_pvt as numeric(18, 2)) as kosten_pvt,
+        cast(kosten.kosten_map as numeric(18, 2)) as kosten_map,
+        cast(kosten.kosten_participatiecomponent as numeric(18, 2)) as kosten_participatiecomponent,
+        cast(kosten.kosten_tolken as numeric(18, 2)) as kosten_tolken,
+        cast(kosten.kosten_formatie as numeric(18, 2)) as kosten_formatie,
+        cast(kosten.kosten_totaal as numeric(18, 2)) as kosten_totaal,
         kosten.kosten_soort,
-        baten_financien.baten_gemeentefonds,
-        spuk.baten_spuk,
+        cast(baten_financien.baten_gemeentefonds as numeric(18, 2)) as baten_gemeentefonds,
+        cast(spuk.baten_spuk as numeric(18, 2)) as baten_spuk,
         spuk.baten_spuk_soort,
-        baten_financien.baten_overig,
-        case
+        cast(baten_financien.baten_overig as numeric(18, 2)) as baten_overig,
+        cast(case
             when baten_financien.gemeentecode is not null or spuk.gemeentecode is not null
                 then coalesce(baten_financien.baten_gemeentefonds, 0)
                     + coalesce(spuk.baten_spuk, 0)
                     + coalesce(baten_financien.baten_overig, 0)
-        end as baten_totaal,
-        coalesce(baten_financien.baten_gemeentefonds, 0)
+        end as numeric(18, 2)) as baten_totaal,
+        cast(coalesce(baten_financien.baten_gemeentefonds, 0)
             + coalesce(spuk.baten_spuk, 0)
             + coalesce(baten_financien.baten_overig, 0)
-            - coalesce(kosten.kosten_totaal, 0) as saldo
+            - coalesce(kosten.kosten_totaal, 0) as numeric(18, 2)) as saldo
     from sleutels
     left join kosten
         on sleutels.gemeentecode = kosten.gemeentecode and sleutels.jaar = kosten.jaar
