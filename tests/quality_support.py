@@ -116,6 +116,8 @@ class Persoon:
     vnummer: str = ""
     #: delivered by another uitvoerder than the woongemeente's (a woongemeente changed by hand)
     uitvoerder: str | None = None
+    #: DUO's inburgeringstermijn (start, end); None: DUO delivers no termijn
+    termijn: tuple[dt.date, dt.date] | None = None
 
     @property
     def geleverd_door(self) -> str:
@@ -316,6 +318,58 @@ def personen() -> list[Persoon]:
                 (D(2024, 1, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "LEERROUTE") for i in range(16)
             ],
         ),
+        # the 800 euro are over any 365 days, not a calendar year: 9 fines in November-December
+        # 2023 and 8 in January-February 2024 (each year below 800, together 850)
+        P(
+            "F-boete_boven_maximum-venster",
+            "GM0546",
+            handhaving=[
+                (D(2023, 11, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "PVT") for i in range(17)
+            ],
+        ),
+        # 17 fines, 23 days apart: no 365 days hold more than 16 (800)
+        P(
+            "S-boete_boven_maximum-venster",
+            "GM0546",
+            handhaving=[
+                (D(2022, 1, 3) + dt.timedelta(days=23 * i), "BOETE", "50", "MAP") for i in range(17)
+            ],
+        ),
+        # 2,400 within the termijn: 49 fines 23 days apart (never more than 800 in 365 days)
+        P(
+            "F-boete_boven_maximum-termijn",
+            "GM1916",
+            termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            handhaving=[
+                (D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(49)
+            ],
+        ),
+        # 48 such fines are 2,400 (not above it); one more before the termijn does not count
+        P(
+            "S-boete_boven_maximum-termijn",
+            "GM1916",
+            termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            handhaving=[(D(2020, 11, 2), "BOETE", "50", "LEERROUTE")]
+            + [(D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(48)],
+        ),
+        P(
+            "F-boete_leerroute_gezinsmigrant",
+            "GM0629",
+            doelgroep="gezinsmigrant",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "LEERROUTE")],
+        ),
+        # a gezinsmigrant may be fined for the PVT; a statushouder for the leerroute
+        P(
+            "S-boete_leerroute_gezinsmigrant",
+            "GM0629",
+            doelgroep="gezinsmigrant",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "PVT")],
+        ),
+        P(
+            "S-boete_leerroute_gezinsmigrant-statushouder",
+            "GM0629",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "LEERROUTE")],
+        ),
         P(
             "F-duo_combinatie_ongeldig-O_A2",
             "GM0579",
@@ -423,7 +477,13 @@ def _duo_json(p: Persoon) -> dict:
             "begindatum": None,
         },
         "pip": pip,
-        "inburgeringstermijn": None,
+        "inburgeringstermijn": None
+        if p.termijn is None
+        else {
+            "startdatum": p.termijn[0].isoformat(),
+            "einddatum": p.termijn[1].isoformat(),
+            "verlengingsgrondcode": None,
+        },
         "leerbaarheidstoets": [],
         "examens": [],
         "ontheffingen": [],

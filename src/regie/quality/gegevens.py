@@ -87,6 +87,12 @@ PIP_TERMIJN_DAGEN = normen.geheel("pip_termijn_dagen")
 DOSSIER_TERMIJN_DAGEN = 56  # housed adult statushouder: dossier within 8 weeks
 ZROUTE_AANLOOP_DAGEN = 182  # half a year on the Z-route before zero participation hours is a finding
 NA_PIP_GRONDEN = ("PIP", "PVT", "MAP", "LEERROUTE")
+#: fines that count towards the maxima per 365 days and per termijn (seed ref_normen)
+MAXIMUM_GRONDEN = ("PVT", "MAP", "LEERROUTE")
+BOETE_JAARMAXIMUM = normen.geheel("boete_jaarmaximum_euro")
+BOETE_VENSTER_DAGEN = normen.geheel("boete_jaarmaximum_venster_dagen")
+BOETE_TERMIJNMAXIMUM = normen.geheel("boete_termijnmaximum_euro")
+BOETE_BREDE_INTAKE_MAXIMUM = normen.geheel("boete_brede_intake_maximum_euro")
 
 
 # --- where the base rows come from -------------------------------------------------
@@ -181,6 +187,8 @@ BASIS: dict[str, Basis] = {
             "map_datum_eindgesprek",
             "pvt_datum_ondertekening",
             "zroute_datum_afronding",
+            "termijn_startdatum",
+            "termijn_einddatum",
             "aantal_in_levering",
             *_LEVERING,
         ),
@@ -240,6 +248,8 @@ _DATUMKOLOMMEN = {
     "map_datum_eindgesprek",
     "pvt_datum_ondertekening",
     "zroute_datum_afronding",
+    "termijn_startdatum",
+    "termijn_einddatum",
     "koppeldatum",
     "huisvestingsdatum",
 }
@@ -795,13 +805,56 @@ def _handhaving(g: Gegevens) -> pd.DataFrame:
     boete = h["maatregel"].eq("BOETE").fillna(False)
     h["boete_na_pip"] = (boete & h["grond"].isin(NA_PIP_GRONDEN)).astype(bool)
     h["boete_brede_intake"] = (boete & h["grond"].eq("BREDE_INTAKE").fillna(False)).astype(bool)
-    # running totals of the fines after the PIP, in date order: the fine that crosses a
-    # maximum is the one reported, not every fine before it
+    h["boete_telt_voor_maximum"] = (boete & h["grond"].isin(MAXIMUM_GRONDEN)).astype(bool)
+    # the leerroute is not enforceable for gezinsmigranten: no LEERROUTE fine
+    h["boete_leerroute_gezinsmigrant"] = (
+        boete & h["grond"].eq("LEERROUTE").fillna(False) & h["doelgroep"].eq("gezinsmigrant").fillna(False)
+    ).astype(bool)
+    # per fine: the person's PVT/MAP/LEERROUTE fines in the 365 days up to and including its date,
+    # and those within the inburgeringstermijn (DUO) up to its date. Only the fine that takes the
+    # sum over a maximum (and any later one while it stays over) is reported, never the ones before.
     h = h.sort_values(["uitvoerder", "klantnummer", "datum", "regelnummer"]).reset_index(drop=True)
-    na_pip = h["bedrag"].where(h["boete_na_pip"], 0).fillna(0)
-    h["boetes_na_pip_jaar"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"], h["jaar"]]).cumsum()
-    h["boetes_na_pip_totaal"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"]]).cumsum()
-    return h
+    termijn = _termijnen(g)
+    h = h.merge(termijn, on=["uitvoerder", "klantnummer"], how="left")
+    som_venster: list[float | None] = []
+    som_termijn: list[float | None] = []
+    venster = pd.Timedelta(days=BOETE_VENSTER_DAGEN)
+    for _, groep in h.groupby(["uitvoerder", "klantnummer"], sort=False):
+        telt = groep["boete_telt_voor_maximum"].to_numpy()
+        datums = groep["datum"].to_numpy()
+        bedragen = groep["bedrag"].fillna(0).to_numpy(dtype=float)
+        start = groep["termijn_startdatum"].iloc[0]
+        eind = groep["termijn_einddatum"].iloc[0]
+        for i in range(len(groep)):
+            if not telt[i] or pd.isna(datums[i]):
+                som_venster.append(None)
+                som_termijn.append(None)
+                continue
+            d = datums[i]
+            mee = telt & (datums <= d) & (datums > d - venster)
+            som_venster.append(float(bedragen[mee].sum()))
+            in_termijn = telt & (datums <= d)
+            if not pd.isna(start):
+                in_termijn &= datums >= np.datetime64(start)
+            if not pd.isna(eind):
+                in_termijn &= datums <= np.datetime64(eind)
+            binnen = (pd.isna(start) or d >= np.datetime64(start)) and (pd.isna(eind) or d <= np.datetime64(eind))
+            som_termijn.append(float(bedragen[in_termijn].sum()) if binnen else None)
+    h["boetes_365_dagen"] = pd.array(som_venster, dtype="Float64")
+    h["boetes_in_termijn"] = pd.array(som_termijn, dtype="Float64")
+    return h.drop(columns=["termijn_startdatum", "termijn_einddatum"])
+
+
+def _termijnen(g: Gegevens) -> pd.DataFrame:
+    """(uitvoerder, klantnummer) -> the person's inburgeringstermijn at DUO (start, end)."""
+    d = g.basis("dossiers")
+    d = d[d["persoon_id"].notna()].drop_duplicates(["uitvoerder", "klantnummer"], keep="last")
+    duo = g.basis("duo")
+    duo = duo[duo["persoon_id"].notna()].drop_duplicates("persoon_id", keep="last")
+    out = d[["uitvoerder", "klantnummer", "persoon_id"]].merge(
+        duo[["persoon_id", "termijn_startdatum", "termijn_einddatum"]], on="persoon_id", how="left"
+    )
+    return out.drop(columns=["persoon_id"])
 
 
 def _duo(g: Gegevens) -> pd.DataFrame:
