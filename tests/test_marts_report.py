@@ -456,7 +456,9 @@ def verschillen_participatie(query: Query) -> list[str]:
 
 
 def verschillen_pips(query: Query) -> list[str]:
-    rows = query("select woongemeente, cast(maand as varchar), aantal from marts.fct_pip_vastgesteld")
+    # the report counts what the gemeente registered (LV: "alleen het aantal daadwerkelijk
+    # vastgestelde PIP's"); the PIPs only DUO knows are in aantal_alleen_bij_duo
+    rows = query("select woongemeente, cast(maand as varchar), aantal_in_dossier from marts.fct_pip_vastgesteld")
     out = []
     for gemeente, (eerste, laatste, expected) in PIPS_VASTGESTELD.items():
         actual = sum(int(n) for w, maand, n in rows if w == gemeente and eerste <= str(maand)[:10] <= laatste)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import normen
-from .model import GZ, SH, Person, RoutePeriod
+from .model import GZ, SH, Maatregel, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
 from .util import days, nl_amount, nl_date, nl_hours
 
@@ -37,7 +37,8 @@ CHECKS = (
     "datum_in_toekomst",  # a date after the delivery date
     "pip_voor_brp",
     "uren_buiten_bereik",  # hours outside 0-2000
-    "boete_boven_maximum",
+    "boete_boven_maximum",  # also: PVT/MAP fines above EUR 800 within 365 days, not within a calendar year
+    "boete_leerroute_gezinsmigrant",  # a LEERROUTE fine for a gezinsmigrant
     "meerdere_open_dossiers",
     "gerealiseerd_wijkt_af_van_tvs",  # published gerealiseerd differs from the persons housed in the TVS
 )
@@ -219,6 +220,44 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
     )
     p.patches.append(Patch("handhaving", {2: "BOETE", 3: nl_amount(300)}, brede_intake_waarschuwing))
     out.append(("boete_boven_maximum", p, "handhaving", p.patches[-1]))
+
+    # the EUR 800 are over any 365 days: 17 fines of EUR 50 on the PVT from November 2023 to
+    # February 2024 (9 in 2023, 8 in 2024: each calendar year stays below the maximum)
+    p = take(
+        [
+            q
+            for q in routed
+            if q.doelgroep == SH
+            and not q.handhaving
+            and q.pip_duo is not None
+            and q.pip_duo <= dt.date(2023, 9, 1)
+            and (q.uitstroom is None or q.uitstroom > dt.date(2024, 3, 31))
+        ],
+        "boetes over de jaargrens",
+    )
+    eerste = dt.date(2023, 11, 6)
+    for i in range(17):
+        p.handhaving.append(Maatregel(eerste + days(7 * i), "BOETE", 50.0, "PVT", False))
+    laatste = nl_date(eerste + days(7 * 16))
+    p.patches.append(Patch("handhaving", {}, lambda row, d=laatste: row[1] == d and row[4] == "PVT"))
+    out.append(("boete_boven_maximum", p, "handhaving", p.patches[-1]))
+
+    # a gezinsmigrant fined for the leerroute (only asielstatushouders can be)
+    p = take(
+        [
+            q
+            for q in routed
+            if q.doelgroep == GZ
+            and not q.handhaving
+            and q.pip_duo is not None
+            and q.pip_duo <= dt.date(2024, 6, 1)
+            and (q.uitstroom is None or q.uitstroom > dt.date(2024, 9, 30))
+        ],
+        "leerrouteboete gezinsmigrant",
+    )
+    p.handhaving.append(Maatregel(dt.date(2024, 9, 2), "BOETE", 50.0, "LEERROUTE", False))
+    p.patches.append(Patch("handhaving", {}, lambda row: row[4] == "LEERROUTE"))
+    out.append(("boete_leerroute_gezinsmigrant", p, "handhaving", p.patches[-1]))
 
     # a second open dossier: opened recently, for a person whose PIP is recent too (no other check fires)
     recent = last - days(60)
