@@ -8,12 +8,43 @@ export could have shown.
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column as K
 
-from regie.quality.gegevens import DOSSIER_TERMIJN_DAGEN, PIP_TERMIJN_DAGEN, ZROUTE_AANLOOP_DAGEN
+from regie.quality.gegevens import (
+    DOSSIER_TERMIJN_DAGEN,
+    PIP_TERMIJN_DAGEN,
+    VOORTGANG_MINIMUM,
+    VOORTGANG_VENSTER_MAANDEN,
+    ZROUTE_AANLOOP_DAGEN,
+)
 from regie.quality.model import WAARSCHUWING, Controle, Verwachting, waar
 
 
 def controles() -> list[Controle]:
     return [
+        Controle(
+            code="voortgangsgesprekken_te_weinig",
+            naam=f"Minder dan {VOORTGANG_MINIMUM} voortgangsgesprekken in het eerste jaar van de termijn",
+            uitleg=(
+                f"In de eerste {VOORTGANG_VENSTER_MAANDEN} maanden van de inburgeringstermijn (DUO) voert de "
+                f"gemeente minstens {VOORTGANG_MINIMUM} voortgangsgesprekken met de inburgeraar. Dit dossier "
+                "heeft er minder als activiteit VOORTGANGSGESPREK. Registreer de gesprekken die wel zijn "
+                "gevoerd, of plan ze alsnog."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="volledigheid",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "dossiers",
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="voortgangsgesprekken_eerste_jaar",
+                        min_value=VOORTGANG_MINIMUM,
+                        row_condition=waar("voortgang_te_beoordelen"),
+                    ),
+                    "{voortgangsgesprekken_eerste_jaar} voortgangsgesprek(ken) in de eerste "
+                    f"{VOORTGANG_VENSTER_MAANDEN} maanden van de termijn (tot {{voortgang_venster_eind}})",
+                ),
+            ),
+        ),
         Controle(
             code="brp_zonder_pip",
             naam="Ingeschreven in de BRP, na 10 weken nog geen PIP",

@@ -145,6 +145,18 @@ def _csv(path: Path, header: list[str], rows: list[list], sep: str = ";") -> Non
             w.writerow(["" if v is None else v for v in r])
 
 
+GESPREKKEN_2021 = [
+    Activiteit("VOORTGANGSGESPREK", D(2021, 4, 1), D(2021, 4, 1), "1"),
+    Activiteit("VOORTGANGSGESPREK", D(2021, 10, 1), D(2021, 10, 1), "1"),
+]
+
+
+def _gesprekken(*datums: dt.date) -> list[Activiteit]:
+    return [Activiteit("PVT", D(2023, 6, 1), D(2023, 7, 1), "12")] + [
+        Activiteit("VOORTGANGSGESPREK", d, d, "1") for d in datums
+    ]
+
+
 def personen() -> list[Persoon]:
     P = Persoon
     L = LEVERING
@@ -152,6 +164,48 @@ def personen() -> list[Persoon]:
         # the clean ones, in every gemeente
         *(P(f"OK-{code}-{i}", code) for code in UITVOERDER for i in (1, 2)),
         # --- volledigheid
+        # termijn from 1 May 2023: the first 12 months ended on 1 May 2024
+        P(
+            "F-voortgangsgesprekken_te_weinig",
+            "GM1916",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            activiteiten=_gesprekken(D(2023, 8, 1), D(2024, 5, 1)),  # the second one day too late
+        ),
+        P(
+            "S-voortgangsgesprekken_te_weinig",
+            "GM1916",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            activiteiten=_gesprekken(D(2023, 8, 1), D(2024, 4, 30)),
+        ),
+        # the first 12 months have not passed yet at the delivery
+        P(
+            "S-voortgangsgesprekken_te_weinig-lopend",
+            "GM0626",
+            termijn=(D(2024, 3, 1), D(2027, 2, 28)),
+            activiteiten=_gesprekken(),
+        ),
+        # left before the 12 months were over: nothing more owed
+        P(
+            "S-voortgangsgesprekken_te_weinig-uitgestroomd",
+            "GM0626",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            uitstroom=D(2024, 3, 1),
+            reden="verhuisd",
+            activiteiten=_gesprekken(D(2023, 8, 1)),
+        ),
+        # Wi2013 has no such obligation
+        P(
+            "S-voortgangsgesprekken_te_weinig-wi2013",
+            "GM0629",
+            wet="Wi2013",
+            termijn=(D(2021, 5, 1), D(2024, 4, 30)),
+            pip=None,
+            routes=[],
+            activiteiten=[],
+            duo_route=None,
+            duo_pip=None,
+            duo_wet="Wi2013",
+        ),
         P(
             "F-brp_zonder_pip",
             "GM0626",
@@ -340,6 +394,7 @@ def personen() -> list[Persoon]:
             "F-boete_boven_maximum-termijn",
             "GM1916",
             termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            activiteiten=GESPREKKEN_2021,
             handhaving=[
                 (D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(49)
             ],
@@ -349,6 +404,7 @@ def personen() -> list[Persoon]:
             "S-boete_boven_maximum-termijn",
             "GM1916",
             termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            activiteiten=GESPREKKEN_2021,
             handhaving=[(D(2020, 11, 2), "BOETE", "50", "LEERROUTE")]
             + [(D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(48)],
         ),

@@ -847,6 +847,13 @@ def test_report_findings_are_in_the_manifest(landing):
         ("taakstelling_correctie", "GM1916"): 3,
         ("taakstelling_correctie", "GM0626"): 1,
         ("taakstelling_correctie", "GM0629"): 1,
+        # the sample's progress conversations: about one in seven gets the second talk too late
+        # (after the first 12 months of the termijn), judged where those months have passed
+        ("voortgangsgesprekken_te_weinig", "GM1916"): 39,
+        ("voortgangsgesprekken_te_weinig", "GM0626"): 5,
+        ("voortgangsgesprekken_te_weinig", "GM0629"): 10,
+        ("voortgangsgesprekken_te_weinig", "GM0579"): 8,
+        ("voortgangsgesprekken_te_weinig", "GM0546"): 28,
     }
 
 

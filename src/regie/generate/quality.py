@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .. import normen
 from .model import GZ, SH, Maatregel, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
-from .util import days, nl_amount, nl_date, nl_hours
+from .util import add_months, days, nl_amount, nl_date, nl_hours
 
 CHECKS = (
     "brp_zonder_pip",  # BRP-registered more than 10 weeks before the delivery, no PIP
@@ -284,6 +284,29 @@ REDEN_ROUTE_TABLES = "report: Oegstgeest has more PIPs than people on a route"
 REDEN_PIP_DUO = "report 5.2.1: PIPs known to DUO, not registered in the dossier"
 REDEN_CORRECTIE = "report: the five taakstelling corrections (tables 3.2-3.5)"
 PIP_TERMIJN = normen.geheel("pip_termijn_dagen")  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
+REDEN_VOORTGANG = "sample: the second voortgangsgesprek came after the first 12 months of the termijn"
+VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
+VOORTGANG_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
+
+
+def te_weinig_voortgang(p: Person, d: dt.date) -> bool:
+    """Does check voortgangsgesprekken_te_weinig fire on p's dossier in the delivery of d? (The
+    same rule as regie.quality.gegevens: fewer than 2 talks in the first 12 months of the DUO
+    termijn, judged once those months have passed, for a Wi2021 dossier still open then.)"""
+    if p.wet != "Wi2021" or p.brp is None or p.brp > d:  # DUO is linked by the dossier's BSN
+        return False
+    if not (p.in_duo and p.duo_from is not None and p.duo_from <= d and p.bsn):
+        return False
+    start = p.termijn_start
+    if start is None or start > d:
+        return False
+    eind = add_months(start, VOORTGANG_MAANDEN)
+    if eind > d or (p.uitstroom is not None and p.uitstroom <= d and p.uitstroom < eind):
+        return False
+    gesprekken = sum(
+        1 for a in p.activities if a.soort == "VOORTGANGSGESPREK" and start <= a.start < eind and a.start <= d
+    )
+    return gesprekken < VOORTGANG_MINIMUM
 
 
 def duo_pip(p: Person, d: dt.date) -> dt.date | None:
@@ -298,7 +321,11 @@ def report_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person
     report's figures say so; the same rules as the checks, on what the files show."""
     out = []
     for p in persons:
-        if not p.in_dossiers or p.dossier > d or p.patches:
+        if not p.in_dossiers or p.dossier > d:
+            continue
+        if te_weinig_voortgang(p, d) and not any(q.kind == "dossiers" for q in p.patches):
+            out.append(("voortgangsgesprekken_te_weinig", p, REDEN_VOORTGANG))
+        if p.patches:
             continue
         brp = p.brp if p.brp is not None and p.brp <= d else None
         pip = p.pip if p.pip is not None and p.pip <= d else None

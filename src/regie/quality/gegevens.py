@@ -93,6 +93,9 @@ BOETE_JAARMAXIMUM = normen.geheel("boete_jaarmaximum_euro")
 BOETE_VENSTER_DAGEN = normen.geheel("boete_jaarmaximum_venster_dagen")
 BOETE_TERMIJNMAXIMUM = normen.geheel("boete_termijnmaximum_euro")
 BOETE_BREDE_INTAKE_MAXIMUM = normen.geheel("boete_brede_intake_maximum_euro")
+#: at least this many progress conversations in the first months of the termijn (seed ref_normen)
+VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
+VOORTGANG_VENSTER_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
 
 
 # --- where the base rows come from -------------------------------------------------
@@ -250,6 +253,7 @@ _DATUMKOLOMMEN = {
     "zroute_datum_afronding",
     "termijn_startdatum",
     "termijn_einddatum",
+    "voortgang_venster_eind",
     "koppeldatum",
     "huisvestingsdatum",
 }
@@ -726,7 +730,36 @@ def _dossiers(g: Gegevens) -> pd.DataFrame:
         d[open_].sort_values(["datum_dossier", "regelnummer"]).groupby("_persoon").cumcount() + 1
     )
     d["open_dossier_volgnummer"] = d["open_dossier_volgnummer"].astype("Int64")
+    d = _voortgang(g, d)
     return d.drop(columns=["_persoon"])
+
+
+def _voortgang(g: Gegevens, d: pd.DataFrame) -> pd.DataFrame:
+    """Progress conversations (VOORTGANGSGESPREK) in the first months of the DUO termijn.
+
+    Judged only where that window has passed by the delivery date, for a Wi2021 dossier that
+    was still open at its end (uitstroom before it: nothing more was owed)."""
+    duo = g.basis("duo")
+    duo = duo[duo["persoon_id"].notna()].drop_duplicates("persoon_id", keep="last")
+    d = d.merge(duo[["persoon_id", "termijn_startdatum"]], on="persoon_id", how="left")
+    d["voortgang_venster_eind"] = d["termijn_startdatum"] + pd.DateOffset(months=VOORTGANG_VENSTER_MAANDEN)
+    a = g.basis("activiteiten")
+    a = a[a["soort"].eq("VOORTGANGSGESPREK").fillna(False)][["uitvoerder", "klantnummer", "datum_start"]]
+    a = a.merge(
+        d[["uitvoerder", "klantnummer", "termijn_startdatum", "voortgang_venster_eind"]],
+        on=["uitvoerder", "klantnummer"],
+    )
+    a = a[(a["datum_start"] >= a["termijn_startdatum"]) & (a["datum_start"] < a["voortgang_venster_eind"])]
+    n = a.groupby(["uitvoerder", "klantnummer"]).size().rename("voortgangsgesprekken_eerste_jaar")
+    d = d.merge(n.reset_index(), on=["uitvoerder", "klantnummer"], how="left")
+    d["voortgangsgesprekken_eerste_jaar"] = d["voortgangsgesprekken_eerste_jaar"].fillna(0).astype("int64")
+    d["voortgang_te_beoordelen"] = (
+        d["wet"].fillna("Wi2021").eq("Wi2021")
+        & d["voortgang_venster_eind"].notna()
+        & (d["voortgang_venster_eind"] <= d["leverdatum"])
+        & (d["datum_uitstroom"].isna() | (d["datum_uitstroom"] >= d["voortgang_venster_eind"]))
+    ).fillna(False).astype(bool)
+    return d.drop(columns=["termijn_startdatum"])
 
 
 def _leerroutes(g: Gegevens) -> pd.DataFrame:
