@@ -11,6 +11,7 @@ from great_expectations.expectations.row_conditions import Column as K
 from regie.quality.gegevens import (
     DOSSIER_TERMIJN_DAGEN,
     PIP_TERMIJN_DAGEN,
+    TERMIJN_BIJNA_VERSTREKEN_MAANDEN,
     VOORTGANG_MINIMUM,
     VOORTGANG_VENSTER_MAANDEN,
     ZROUTE_AANLOOP_DAGEN,
@@ -20,6 +21,30 @@ from regie.quality.model import WAARSCHUWING, Controle, Verwachting, waar
 
 def controles() -> list[Controle]:
     return [
+        Controle(
+            code="termijn_bijna_om_zonder_resultaat",
+            naam="Inburgeringstermijn eindigt binnen 6 maanden, geen examen of resultaat",
+            uitleg=(
+                f"De inburgeringstermijn bij DUO eindigt binnen {TERMIJN_BIJNA_VERSTREKEN_MAANDEN} maanden, "
+                "terwijl DUO nog geen enkel examen, geen afgeronde Z-route en geen volledige ontheffing of "
+                "vrijstelling kent. Bespreek met de inburgeraar wat nodig is om de termijn te halen, of "
+                "vraag tijdig verlenging, ontheffing of vrijstelling aan."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="volledigheid",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "duo",
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="examen_of_resultaat",
+                        value_set=[True],
+                        row_condition=waar("termijn_eindigt_binnenkort"),
+                    ),
+                    "termijn eindigt op {termijn_einddatum}, bij DUO geen examen of resultaat",
+                ),
+            ),
+        ),
         Controle(
             code="voortgangsgesprekken_te_weinig",
             naam=f"Minder dan {VOORTGANG_MINIMUM} voortgangsgesprekken in het eerste jaar van de termijn",

@@ -118,6 +118,8 @@ class Persoon:
     uitvoerder: str | None = None
     #: DUO's inburgeringstermijn (start, end); None: DUO delivers no termijn
     termijn: tuple[dt.date, dt.date] | None = None
+    #: DUO's exam results: (examendatum, onderdeel, resultaat)
+    examens: list[tuple[dt.date, str, str]] = field(default_factory=list)
 
     @property
     def geleverd_door(self) -> str:
@@ -164,6 +166,28 @@ def personen() -> list[Persoon]:
         # the clean ones, in every gemeente
         *(P(f"OK-{code}-{i}", code) for code in UITVOERDER for i in (1, 2)),
         # --- volledigheid
+        # the termijn ends 30 June 2025, within 6 months of the delivery; DUO knows no exam
+        P(
+            "F-termijn_bijna_om_zonder_resultaat",
+            "GM0629",
+            termijn=(D(2022, 7, 1), D(2025, 6, 30)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+        ),
+        # one failed exam is an exam: DUO knows the person is working on it
+        P(
+            "S-termijn_bijna_om_zonder_resultaat",
+            "GM0629",
+            termijn=(D(2022, 7, 1), D(2025, 6, 30)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+            examens=[(D(2024, 11, 5), "KNM", "Gezakt")],
+        ),
+        # ends 26 August 2025: more than 6 months after the delivery of 25 February
+        P(
+            "S-termijn_bijna_om_zonder_resultaat-later",
+            "GM0629",
+            termijn=(D(2022, 8, 27), D(2025, 8, 26)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+        ),
         # termijn from 1 May 2023: the first 12 months ended on 1 May 2024
         P(
             "F-voortgangsgesprekken_te_weinig",
@@ -541,7 +565,10 @@ def _duo_json(p: Persoon) -> dict:
             "verlengingsgrondcode": None,
         },
         "leerbaarheidstoets": [],
-        "examens": [],
+        "examens": [
+            {"examendatum": d.isoformat(), "onderdeel": o, "niveau": "B1", "resultaat": r, "redenGeenResultaat": None}
+            for d, o, r in p.examens
+        ],
         "ontheffingen": [],
         "vrijstellingen": [],
         "map": None,

@@ -320,6 +320,8 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
         sorted((p for b in builders for p in b.persons), key=lambda p: p.pid), GEMEENTE_DATES[-1]
     ):
         finding(check, lines[("dossiers", p)], p.gemeente, reden)
+    for check, p, gemeente, reden in Q.duo_findings(persons_all, DUO_DATES[-1]):
+        finding(check, lines[("duo", p)], gemeente, reden)
     for (kind, tag), rel_line in lines.items():
         if kind == "taakstelling_correctie":
             finding(kind, rel_line, tag[0], Q.REDEN_CORRECTIE)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import normen
+from .duo import duo_persons, person_json
 from .model import GZ, SH, Maatregel, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
 from .util import add_months, days, nl_amount, nl_date, nl_hours
@@ -287,6 +288,43 @@ PIP_TERMIJN = normen.geheel("pip_termijn_dagen")  # days, as regie.quality.gegev
 REDEN_VOORTGANG = "sample: the second voortgangsgesprek came after the first 12 months of the termijn"
 VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
 VOORTGANG_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
+
+
+REDEN_TERMIJN = "sample: the termijn ends within 6 months, DUO knows no exam or resultaat"
+TERMIJN_MAANDEN = normen.geheel("termijn_bijna_verstreken_maanden")
+
+
+def termijn_zonder_resultaat(obj: dict, d: dt.date) -> bool:
+    """Does check termijn_bijna_om_zonder_resultaat fire on this line of DUO's delivery of d?
+    (The rule of regie.quality.gegevens, on what the line shows.)"""
+    if not obj["inburgeringsplicht"]["indicatorInburgeringsplicht"]:
+        return False
+    termijn = obj["inburgeringstermijn"]
+    if not termijn or not termijn.get("einddatum"):
+        return False
+    eind = dt.date.fromisoformat(termijn["einddatum"])
+    if eind < d or eind > add_months(d, TERMIJN_MAANDEN):
+        return False
+
+    def voor(value: str | None) -> bool:
+        return value is not None and dt.date.fromisoformat(value) <= d
+
+    if any(voor(x["examendatum"]) for x in obj["examens"]):
+        return False
+    if obj["zroute"] and voor(obj["zroute"]["datumAfrondingZroute"]):
+        return False
+    vrij = obj["ontheffingen"] + obj["vrijstellingen"]
+    return not any(x["soort"] == "geheel" and voor(x["datumOordeel"]) for x in vrij)
+
+
+def duo_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str, str]]:
+    """(check, person, gemeentecode, reden) for the lines of DUO's delivery of d a check flags."""
+    out = []
+    for p in duo_persons(persons, d):
+        obj = person_json(p, d)
+        if termijn_zonder_resultaat(obj, d):
+            out.append(("termijn_bijna_om_zonder_resultaat", p, "GM" + obj["gemeentecode"], REDEN_TERMIJN))
+    return out
 
 
 def te_weinig_voortgang(p: Person, d: dt.date) -> bool:

@@ -96,6 +96,8 @@ BOETE_BREDE_INTAKE_MAXIMUM = normen.geheel("boete_brede_intake_maximum_euro")
 #: at least this many progress conversations in the first months of the termijn (seed ref_normen)
 VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
 VOORTGANG_VENSTER_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
+#: a termijn ending within this many months without exam or resultaat is a finding (seed ref_normen)
+TERMIJN_BIJNA_VERSTREKEN_MAANDEN = normen.geheel("termijn_bijna_verstreken_maanden")
 
 
 # --- where the base rows come from -------------------------------------------------
@@ -193,11 +195,13 @@ BASIS: dict[str, Basis] = {
             "termijn_startdatum",
             "termijn_einddatum",
             "aantal_in_levering",
+            "versie",
             *_LEVERING,
         ),
         staging_namen=(("pip_route", "pip_leerroute_duo"),),
         raw_namen=(
             ("pip_route", "r.pip_leerroute"),
+            ("versie", "r._versie"),
             ("aantal_in_levering", f"count(*) over (partition by {DUO_PERSOON}, r._bestand)"),
         )
         + _RAW_LEVERING,
@@ -896,7 +900,56 @@ def _duo(g: Gegevens) -> pd.DataFrame:
     p["kenmerk"] = p["klantnummer"].fillna("DUO-regel " + p["regelnummer"].astype("string"))
     niveau = p["pip_niveau"].fillna("-")
     p["pip_route_niveau"] = (p["pip_route"] + "+" + niveau).where(p["pip_route"].notna())
-    return p
+    return _termijn_resultaat(g, p)
+
+
+def _duo_regels(g: Gegevens, tabel: str, kolommen: tuple[str, ...]) -> pd.DataFrame:
+    """The lines of a DUO list (examens, ontheffingen, vrijstellingen) with the person line they
+    belong to (file, version, line): the same rows whether the person rows came from staging or raw."""
+    naam = f"raw.duo__{tabel}"
+    sleutel = ["bestand", "versie", "regelnummer"]
+    if not has_relation(g.wh, naam):
+        return pd.DataFrame(columns=sleutel + list(kolommen))
+    cols = ", ".join(kolommen)
+    return query_frame(
+        g.wh, f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}"
+    )
+
+
+def _termijn_resultaat(g: Gegevens, p: pd.DataFrame) -> pd.DataFrame:
+    """Does the person's termijn end within 6 months of the delivery (still inburgeringsplichtig),
+    and is there any exam, a finished Z-route or a full ontheffing or vrijstelling by then?"""
+    sleutel = ["bestand", "versie", "regelnummer"]
+    p["versie"] = p["versie"].astype("Int64")
+    eind = p["termijn_einddatum"]
+    grens = p["leverdatum"] + pd.DateOffset(months=TERMIJN_BIJNA_VERSTREKEN_MAANDEN)
+    p["termijn_eindigt_binnenkort"] = (
+        p["plicht_indicator"].fillna(True).astype(bool)
+        & eind.notna()
+        & (eind >= p["leverdatum"])
+        & (eind <= grens)
+    ).fillna(False).astype(bool)
+    gevonden = set()
+    for tabel, datum, extra in (
+        ("examens", "examendatum", None),
+        ("ontheffingen", "datum_oordeel", "soort"),
+        ("vrijstellingen", "datum_oordeel", "soort"),
+    ):
+        regels = _duo_regels(g, tabel, (datum,) + ((extra,) if extra else ()))
+        if extra:
+            regels = regels[regels[extra].astype("string").str.lower().eq("geheel").fillna(False)]
+        regels = regels.copy()
+        regels["versie"] = regels["versie"].astype("Int64")
+        regels[datum] = pd.to_datetime(regels[datum], errors="coerce")
+        m = regels.merge(p[sleutel + ["leverdatum"]], on=sleutel)
+        m = m[m[datum].notna() & (m[datum] <= m["leverdatum"])]
+        gevonden |= set(zip(m["bestand"], m["versie"], m["regelnummer"], strict=True))
+    heeft = [
+        (b, v, r) in gevonden for b, v, r in zip(p["bestand"], p["versie"], p["regelnummer"], strict=True)
+    ]
+    zroute = (p["zroute_datum_afronding"].notna() & (p["zroute_datum_afronding"] <= p["leverdatum"])).fillna(False)
+    p["examen_of_resultaat"] = (pd.Series(heeft, index=p.index, dtype=bool) | zroute).astype(bool)
+    return p.drop(columns=["versie"])
 
 
 def _koppelingen(g: Gegevens) -> pd.DataFrame:
