@@ -1,7 +1,8 @@
 """A few headline figures from the marts, for the end of ``regie demo``.
 
-Backlog (achterstand) per gemeente in the latest taakstelling year, and the
-current leerroutes per gemeente. Reads the warehouse only; call it after the
+Backlog (achterstand) per gemeente in the latest taakstelling year, the
+current leerroutes per gemeente, and costs against revenue of inburgering in
+each gemeente's latest year with realised costs. Reads the warehouse only; call it after the
 transform has run and every writer has closed the warehouse.
 """
 
@@ -59,4 +60,33 @@ def headlines(settings: Settings) -> str:
                 + "".join(f"{counts.get(r, 0):>6}" for r in ROUTES)
                 + f"{sum(counts.values()):>8}"
             )
+    geld = _kosten_baten(settings)
+    if geld:
+        lines.append("")
+        lines.append("Kosten en baten inburgering (laatste jaar met gerealiseerde kosten; euro):")
+        lines.append(f"  {'':<24}{'jaar':>6}{'kosten':>12}{'baten':>12}{'saldo':>12}")
+        for naam, jaar, kosten, baten, saldo in geld:
+            lines.append(f"  {naam:<24}{jaar:>6}{_euro(kosten):>12}{_euro(baten):>12}{_euro(saldo):>12}")
     return "\n".join(lines) if lines else "(the marts are empty)"
+
+
+def _euro(value) -> str:
+    return "-" if value is None else f"{round(float(value)):,}".replace(",", ".")
+
+
+def _kosten_baten(settings: Settings) -> list[tuple]:
+    """Per gemeente: its latest year with realised costs (fct_kosten_baten), or nothing."""
+    from ..warehouse import connect
+
+    try:
+        with connect(settings.warehouse, read_only=not settings.warehouse.startswith("postgres")) as wh:
+            rows = wh.query(
+                "select coalesce(g.gemeentenaam, k.gemeentecode), k.jaar, k.kosten_totaal, k.baten_totaal, k.saldo "
+                "from marts.fct_kosten_baten k join marts.dim_gemeente g on g.gemeentecode = k.gemeentecode "
+                "where k.kosten_soort = 'REALISATIE' and k.jaar = (select max(l.jaar) from marts.fct_kosten_baten l "
+                "where l.gemeentecode = k.gemeentecode and l.kosten_soort = 'REALISATIE') "
+                "order by 1"
+            )
+    except Exception:  # a warehouse built before fct_kosten_baten existed
+        return []
+    return [(naam, int(jaar), kosten, baten, saldo) for naam, jaar, kosten, baten, saldo in rows]
