@@ -208,7 +208,9 @@ def controles() -> list[Controle]:
             verwachtingen=(
                 Verwachting(
                     "handhaving",
-                    gxe.ExpectColumnValuesToBeInSet(column="boete_leerroute_gezinsmigrant", value_set=[False]),
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="boete_leerroute_gezinsmigrant", value_set=[False]
+                    ),
                     "boete (leerroute) van EUR {bedrag} op {datum} voor een gezinsmigrant",
                 ),
             ),

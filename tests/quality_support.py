@@ -401,17 +401,13 @@ def personen() -> list[Persoon]:
         P(
             "F-boete_boven_maximum-venster",
             "GM0546",
-            handhaving=[
-                (D(2023, 11, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "PVT") for i in range(17)
-            ],
+            handhaving=[(D(2023, 11, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "PVT") for i in range(17)],
         ),
         # 17 fines, 23 days apart: no 365 days hold more than 16 (800)
         P(
             "S-boete_boven_maximum-venster",
             "GM0546",
-            handhaving=[
-                (D(2022, 1, 3) + dt.timedelta(days=23 * i), "BOETE", "50", "MAP") for i in range(17)
-            ],
+            handhaving=[(D(2022, 1, 3) + dt.timedelta(days=23 * i), "BOETE", "50", "MAP") for i in range(17)],
         ),
         # 2,400 within the termijn: 49 fines 23 days apart (never more than 800 in 365 days)
         P(
@@ -566,7 +562,13 @@ def _duo_json(p: Persoon) -> dict:
         },
         "leerbaarheidstoets": [],
         "examens": [
-            {"examendatum": d.isoformat(), "onderdeel": o, "niveau": "B1", "resultaat": r, "redenGeenResultaat": None}
+            {
+                "examendatum": d.isoformat(),
+                "onderdeel": o,
+                "niveau": "B1",
+                "resultaat": r,
+                "redenGeenResultaat": None,
+            }
             for d, o, r in p.examens
         ],
         "ontheffingen": [],

@@ -815,7 +815,9 @@ def test_planted_quality_is_on_leiden_and_points_at_rows(landing):
             if q["check"] == "boete_leerroute_gezinsmigrant":
                 assert (row["maatregel"], row["grond"]) == ("BOETE", "LEERROUTE")
                 dossier = next(
-                    r for r in read_csv(path.parent / "dossiers.csv") if r["klantnummer"] == row["klantnummer"]
+                    r
+                    for r in read_csv(path.parent / "dossiers.csv")
+                    if r["klantnummer"] == row["klantnummer"]
                 )
                 assert dossier["doelgroep"] == "gezinsmigrant"
             if q["check"] == "meerdere_open_dossiers":
@@ -882,7 +884,9 @@ def test_handhaving_within_legal_limits(landing):
     }
     for rel in files:
         rows = read_csv(root / rel)
-        doelgroep = {r["klantnummer"]: r["doelgroep"] for r in read_csv(root / rel.replace("handhaving", "dossiers"))}
+        doelgroep = {
+            r["klantnummer"]: r["doelgroep"] for r in read_csv(root / rel.replace("handhaving", "dossiers"))
+        }
         fines: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
         for r in rows:
             if (rel, r["_line"]) in planted or r["klantnummer"] in planted_people:

@@ -459,12 +459,16 @@ def verschillen_participatie(query: Query) -> list[str]:
 def verschillen_pips(query: Query) -> list[str]:
     # the report counts what the gemeente registered (LV: "alleen het aantal daadwerkelijk
     # vastgestelde PIP's"); the PIPs only DUO knows are in aantal_alleen_bij_duo
-    rows = query("select woongemeente, cast(maand as varchar), aantal_in_dossier from marts.fct_pip_vastgesteld")
+    rows = query(
+        "select woongemeente, cast(maand as varchar), aantal_in_dossier from marts.fct_pip_vastgesteld"
+    )
     out = []
     for gemeente, (eerste, laatste, expected) in PIPS_VASTGESTELD.items():
         actual = sum(int(n) for w, maand, n in rows if w == gemeente and eerste <= str(maand)[:10] <= laatste)
         if actual != expected:
-            out.append(f"{NAMES[gemeente]} PIPs {eerste[:7]} - {laatste[:7]}: mart {actual}, report {expected}")
+            out.append(
+                f"{NAMES[gemeente]} PIPs {eerste[:7]} - {laatste[:7]}: mart {actual}, report {expected}"
+            )
     return out
 
 
@@ -478,7 +482,9 @@ def verschillen_herkomst(query: Query) -> list[str]:
                 per_land[land] = per_land.get(land, 0) + int(n)
         for land, expected in landen.items():
             if per_land.get(land, 0) != expected:
-                out.append(f"{NAMES[gemeente]} {land} 2022-2024: mart {per_land.get(land, 0)}, report {expected}")
+                out.append(
+                    f"{NAMES[gemeente]} {land} 2022-2024: mart {per_land.get(land, 0)}, report {expected}"
+                )
         # the report's top countries really are the largest groups
         smallest = min(landen.values())
         out += [
@@ -490,7 +496,9 @@ def verschillen_herkomst(query: Query) -> list[str]:
 
 
 def verschillen_treden(query: Query) -> list[str]:
-    rows = query("select gemeentecode, interventieladder_trede from marts.fct_taakstelling_jaar where jaar = 2024")
+    rows = query(
+        "select gemeentecode, interventieladder_trede from marts.fct_taakstelling_jaar where jaar = 2024"
+    )
     got = dict(rows)
     out = [
         f"{NAMES[g]} trede end 2024: mart {got.get(g)}, report {t}"
@@ -505,7 +513,9 @@ def verschillen_treden(query: Query) -> list[str]:
     if vier is None or not str(vier).startswith("2025-01"):
         out.append(f"Voorschoten trede 4 since {vier}, report: January 2025")
     # at trede 2b LV had an ambtelijk gesprek, not a bestuurlijk overleg
-    omschrijving = query("select omschrijving from staging.ref_interventieladder_treden where trede = '2b'")[0][0]
+    omschrijving = query("select omschrijving from staging.ref_interventieladder_treden where trede = '2b'")[
+        0
+    ][0]
     if "ambtelijk gesprek" not in omschrijving.lower() or "ambtelijk en bestuurlijk" in omschrijving.lower():
         out.append(f"trede 2b described as {omschrijving!r}, report: an ambtelijk gesprek")
     return out
@@ -534,20 +544,28 @@ def verschillen_kosten_baten(query: Query) -> list[str]:
                 out.append(f"{NAMES[gemeente]} {jaar} kosten_soort: mart {row[0]}, report REALISATIE")
             for post, value in zip(posts, row[4:], strict=True):
                 if _euro(value) != cells[post]:
-                    out.append(f"{NAMES[gemeente]} {jaar} kosten {post}: mart {_euro(value)}, report {cells[post]}")
+                    out.append(
+                        f"{NAMES[gemeente]} {jaar} kosten {post}: mart {_euro(value)}, report {cells[post]}"
+                    )
     totaal = dict.fromkeys(BATEN_JAREN, 0)
     for gemeente in BATEN_GEMEENTEFONDS:
         for i, jaar in enumerate(BATEN_JAREN):
             row = got.get((gemeente, jaar))
             fonds, spuk = (None, None) if row is None else (_euro(row[1]), _euro(row[2]))
             if fonds != BATEN_GEMEENTEFONDS[gemeente][i]:
-                out.append(f"{NAMES[gemeente]} {jaar} gemeentefonds: mart {fonds}, report {BATEN_GEMEENTEFONDS[gemeente][i]}")
+                out.append(
+                    f"{NAMES[gemeente]} {jaar} gemeentefonds: mart {fonds}, report {BATEN_GEMEENTEFONDS[gemeente][i]}"
+                )
             if spuk != BATEN_SPUK[gemeente][i]:
                 out.append(f"{NAMES[gemeente]} {jaar} SPUK: mart {spuk}, report {BATEN_SPUK[gemeente][i]}")
             soort = None if row is None else row[3]
-            expected_soort = None if BATEN_SPUK[gemeente][i] is None else ("DEFINITIEF" if jaar <= 2023 else "VOORLOPIG")
+            expected_soort = (
+                None if BATEN_SPUK[gemeente][i] is None else ("DEFINITIEF" if jaar <= 2023 else "VOORLOPIG")
+            )
             if soort != expected_soort:
-                out.append(f"{NAMES[gemeente]} {jaar} baten_spuk_soort: mart {soort}, report {expected_soort}")
+                out.append(
+                    f"{NAMES[gemeente]} {jaar} baten_spuk_soort: mart {soort}, report {expected_soort}"
+                )
             totaal[jaar] += (fonds or 0) + (spuk or 0)
     out += [
         f"baten totaal {jaar}: mart {totaal[jaar]}, report {BATEN_TOTAAL[i]}"

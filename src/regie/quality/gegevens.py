@@ -758,11 +758,15 @@ def _voortgang(g: Gegevens, d: pd.DataFrame) -> pd.DataFrame:
     d = d.merge(n.reset_index(), on=["uitvoerder", "klantnummer"], how="left")
     d["voortgangsgesprekken_eerste_jaar"] = d["voortgangsgesprekken_eerste_jaar"].fillna(0).astype("int64")
     d["voortgang_te_beoordelen"] = (
-        d["wet"].fillna("Wi2021").eq("Wi2021")
-        & d["voortgang_venster_eind"].notna()
-        & (d["voortgang_venster_eind"] <= d["leverdatum"])
-        & (d["datum_uitstroom"].isna() | (d["datum_uitstroom"] >= d["voortgang_venster_eind"]))
-    ).fillna(False).astype(bool)
+        (
+            d["wet"].fillna("Wi2021").eq("Wi2021")
+            & d["voortgang_venster_eind"].notna()
+            & (d["voortgang_venster_eind"] <= d["leverdatum"])
+            & (d["datum_uitstroom"].isna() | (d["datum_uitstroom"] >= d["voortgang_venster_eind"]))
+        )
+        .fillna(False)
+        .astype(bool)
+    )
     return d.drop(columns=["termijn_startdatum"])
 
 
@@ -875,7 +879,9 @@ def _handhaving(g: Gegevens) -> pd.DataFrame:
                 in_termijn &= datums >= np.datetime64(start)
             if not pd.isna(eind):
                 in_termijn &= datums <= np.datetime64(eind)
-            binnen = (pd.isna(start) or d >= np.datetime64(start)) and (pd.isna(eind) or d <= np.datetime64(eind))
+            binnen = (pd.isna(start) or d >= np.datetime64(start)) and (
+                pd.isna(eind) or d <= np.datetime64(eind)
+            )
             som_termijn.append(float(bedragen[in_termijn].sum()) if binnen else None)
     h["boetes_365_dagen"] = pd.array(som_venster, dtype="Float64")
     h["boetes_in_termijn"] = pd.array(som_termijn, dtype="Float64")
@@ -912,7 +918,8 @@ def _duo_regels(g: Gegevens, tabel: str, kolommen: tuple[str, ...]) -> pd.DataFr
         return pd.DataFrame(columns=sleutel + list(kolommen))
     cols = ", ".join(kolommen)
     return query_frame(
-        g.wh, f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}"
+        g.wh,
+        f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}",
     )
 
 
@@ -924,11 +931,15 @@ def _termijn_resultaat(g: Gegevens, p: pd.DataFrame) -> pd.DataFrame:
     eind = p["termijn_einddatum"]
     grens = p["leverdatum"] + pd.DateOffset(months=TERMIJN_BIJNA_VERSTREKEN_MAANDEN)
     p["termijn_eindigt_binnenkort"] = (
-        p["plicht_indicator"].fillna(True).astype(bool)
-        & eind.notna()
-        & (eind >= p["leverdatum"])
-        & (eind <= grens)
-    ).fillna(False).astype(bool)
+        (
+            p["plicht_indicator"].fillna(True).astype(bool)
+            & eind.notna()
+            & (eind >= p["leverdatum"])
+            & (eind <= grens)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
     gevonden = set()
     for tabel, datum, extra in (
         ("examens", "examendatum", None),
@@ -947,7 +958,9 @@ def _termijn_resultaat(g: Gegevens, p: pd.DataFrame) -> pd.DataFrame:
     heeft = [
         (b, v, r) in gevonden for b, v, r in zip(p["bestand"], p["versie"], p["regelnummer"], strict=True)
     ]
-    zroute = (p["zroute_datum_afronding"].notna() & (p["zroute_datum_afronding"] <= p["leverdatum"])).fillna(False)
+    zroute = (p["zroute_datum_afronding"].notna() & (p["zroute_datum_afronding"] <= p["leverdatum"])).fillna(
+        False
+    )
     p["examen_of_resultaat"] = (pd.Series(heeft, index=p.index, dtype=bool) | zroute).astype(bool)
     return p.drop(columns=["versie"])
 
