@@ -10,6 +10,7 @@ whoever delivered them.
 
 import great_expectations.expectations as gxe
 
+from regie import normen
 from regie.quality.model import BLOKKEREND, WAARSCHUWING, Controle, Verwachting, waar
 
 #: Per table, the dates that record something that has happened (a planned end
@@ -38,10 +39,16 @@ GEBEURDE_DATUMS = {
     "trajecten": ("datum_start",),
 }
 
-BOETE_BREDE_INTAKE_MAX = 250
+# the legal limits, from seed ref_normen (regie.normen)
+BOETE_BREDE_INTAKE_MAX = normen.geheel("boete_brede_intake_maximum_euro")
 BOETE_PER_OVERTREDING_MAX = 50
-BOETES_PER_JAAR_MAX = 800
-BOETES_TERMIJN_MAX = 2400
+BOETES_PER_JAAR_MAX = normen.geheel("boete_jaarmaximum_euro")
+BOETES_VENSTER_DAGEN = normen.geheel("boete_jaarmaximum_venster_dagen")
+BOETES_TERMIJN_MAX = normen.geheel("boete_termijnmaximum_euro")
+
+
+def _euro(n: int) -> str:
+    return f"EUR {n:,}".replace(",", ".")
 
 
 def _toekomst() -> tuple[Verwachting, ...]:
@@ -134,9 +141,11 @@ def controles() -> list[Controle]:
             code="boete_boven_maximum",
             naam="Boete boven het wettelijk maximum",
             uitleg=(
-                "Wettelijke maxima: EUR 250 per boete bij de brede intake; na het PIP EUR 50 per overtreding, "
-                "samen hooguit EUR 800 per kalenderjaar en EUR 2.400 over de hele inburgeringstermijn. "
-                "Controleer het bedrag of de grond van de boete."
+                f"Wettelijke maxima: {_euro(BOETE_BREDE_INTAKE_MAX)} per boete bij de brede intake; na het PIP "
+                f"{_euro(BOETE_PER_OVERTREDING_MAX)} per overtreding. Boetes voor PVT, MAP en leerroute samen "
+                f"hooguit {_euro(BOETES_PER_JAAR_MAX)} binnen elke {BOETES_VENSTER_DAGEN} dagen (niet per "
+                f"kalenderjaar) en {_euro(BOETES_TERMIJN_MAX)} binnen de inburgeringstermijn. Controleer het "
+                "bedrag of de grond van de boete."
             ),
             ernst=WAARSCHUWING,
             categorie="geldigheid",
@@ -150,7 +159,8 @@ def controles() -> list[Controle]:
                         max_value=BOETE_BREDE_INTAKE_MAX,
                         row_condition=waar("boete_brede_intake"),
                     ),
-                    "boete brede intake van EUR {bedrag} op {datum} (maximum EUR 250)",
+                    "boete brede intake van EUR {bedrag} op {datum} "
+                    f"(maximum {_euro(BOETE_BREDE_INTAKE_MAX)})",
                 ),
                 Verwachting(
                     "handhaving",
@@ -165,22 +175,44 @@ def controles() -> list[Controle]:
                 Verwachting(
                     "handhaving",
                     gxe.ExpectColumnValuesToBeBetween(
-                        column="boetes_na_pip_jaar",
+                        column="boetes_365_dagen",
                         max_value=BOETES_PER_JAAR_MAX,
-                        row_condition=waar("boete_na_pip"),
+                        row_condition=waar("boete_telt_voor_maximum"),
                     ),
-                    "met deze boete van {datum} komen de boetes na het PIP in {jaar} op EUR {boetes_na_pip_jaar} "
-                    "(maximum EUR 800 per jaar)",
+                    "met deze boete van {datum} komen de boetes voor PVT, MAP en leerroute in "
+                    f"{BOETES_VENSTER_DAGEN} dagen op EUR {{boetes_365_dagen}} "
+                    f"(maximum {_euro(BOETES_PER_JAAR_MAX)})",
                 ),
                 Verwachting(
                     "handhaving",
                     gxe.ExpectColumnValuesToBeBetween(
-                        column="boetes_na_pip_totaal",
+                        column="boetes_in_termijn",
                         max_value=BOETES_TERMIJN_MAX,
-                        row_condition=waar("boete_na_pip"),
+                        row_condition=waar("boete_telt_voor_maximum"),
                     ),
-                    "met deze boete van {datum} komen de boetes na het PIP op EUR {boetes_na_pip_totaal} "
-                    "(maximum EUR 2.400 over de termijn)",
+                    "met deze boete van {datum} komen de boetes voor PVT, MAP en leerroute binnen de "
+                    f"inburgeringstermijn op EUR {{boetes_in_termijn}} (maximum {_euro(BOETES_TERMIJN_MAX)})",
+                ),
+            ),
+        ),
+        Controle(
+            code="boete_leerroute_gezinsmigrant",
+            naam="Leerrouteboete voor een gezinsmigrant",
+            uitleg=(
+                "Een gezinsmigrant kan geen boete krijgen voor het niet volgen van de leerroute: die boete "
+                "is er alleen voor asielstatushouders, voor wie de gemeente de leerroute aanbiedt. Trek de "
+                "boete in, of corrigeer de doelgroep in het dossier als die niet klopt."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="geldigheid",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "handhaving",
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="boete_leerroute_gezinsmigrant", value_set=[False]
+                    ),
+                    "boete (leerroute) van EUR {bedrag} op {datum} voor een gezinsmigrant",
                 ),
             ),
         ),

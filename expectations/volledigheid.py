@@ -8,12 +8,68 @@ export could have shown.
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column as K
 
-from regie.quality.gegevens import DOSSIER_TERMIJN_DAGEN, PIP_TERMIJN_DAGEN, ZROUTE_AANLOOP_DAGEN
+from regie.quality.gegevens import (
+    DOSSIER_TERMIJN_DAGEN,
+    PIP_TERMIJN_DAGEN,
+    TERMIJN_BIJNA_VERSTREKEN_MAANDEN,
+    VOORTGANG_MINIMUM,
+    VOORTGANG_VENSTER_MAANDEN,
+    ZROUTE_AANLOOP_DAGEN,
+)
 from regie.quality.model import WAARSCHUWING, Controle, Verwachting, waar
 
 
 def controles() -> list[Controle]:
     return [
+        Controle(
+            code="termijn_bijna_om_zonder_resultaat",
+            naam="Inburgeringstermijn eindigt binnen 6 maanden, geen examen of resultaat",
+            uitleg=(
+                f"De inburgeringstermijn bij DUO eindigt binnen {TERMIJN_BIJNA_VERSTREKEN_MAANDEN} maanden, "
+                "terwijl DUO nog geen enkel examen, geen afgeronde Z-route en geen volledige ontheffing of "
+                "vrijstelling kent. Bespreek met de inburgeraar wat nodig is om de termijn te halen, of "
+                "vraag tijdig verlenging, ontheffing of vrijstelling aan."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="volledigheid",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "duo",
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column="examen_of_resultaat",
+                        value_set=[True],
+                        row_condition=waar("termijn_eindigt_binnenkort"),
+                    ),
+                    "termijn eindigt op {termijn_einddatum}, bij DUO geen examen of resultaat",
+                ),
+            ),
+        ),
+        Controle(
+            code="voortgangsgesprekken_te_weinig",
+            naam=f"Minder dan {VOORTGANG_MINIMUM} voortgangsgesprekken in het eerste jaar van de termijn",
+            uitleg=(
+                f"In de eerste {VOORTGANG_VENSTER_MAANDEN} maanden van de inburgeringstermijn (DUO) voert de "
+                f"gemeente minstens {VOORTGANG_MINIMUM} voortgangsgesprekken met de inburgeraar. Dit dossier "
+                "heeft er minder als activiteit VOORTGANGSGESPREK. Registreer de gesprekken die wel zijn "
+                "gevoerd, of plan ze alsnog."
+            ),
+            ernst=WAARSCHUWING,
+            categorie="volledigheid",
+            domein="inburgering",
+            verwachtingen=(
+                Verwachting(
+                    "dossiers",
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="voortgangsgesprekken_eerste_jaar",
+                        min_value=VOORTGANG_MINIMUM,
+                        row_condition=waar("voortgang_te_beoordelen"),
+                    ),
+                    "{voortgangsgesprekken_eerste_jaar} voortgangsgesprek(ken) in de eerste "
+                    f"{VOORTGANG_VENSTER_MAANDEN} maanden van de termijn (tot {{voortgang_venster_eind}})",
+                ),
+            ),
+        ),
         Controle(
             code="brp_zonder_pip",
             naam="Ingeschreven in de BRP, na 10 weken nog geen PIP",

@@ -116,6 +116,10 @@ class Persoon:
     vnummer: str = ""
     #: delivered by another uitvoerder than the woongemeente's (a woongemeente changed by hand)
     uitvoerder: str | None = None
+    #: DUO's inburgeringstermijn (start, end); None: DUO delivers no termijn
+    termijn: tuple[dt.date, dt.date] | None = None
+    #: DUO's exam results: (examendatum, onderdeel, resultaat)
+    examens: list[tuple[dt.date, str, str]] = field(default_factory=list)
 
     @property
     def geleverd_door(self) -> str:
@@ -143,6 +147,18 @@ def _csv(path: Path, header: list[str], rows: list[list], sep: str = ";") -> Non
             w.writerow(["" if v is None else v for v in r])
 
 
+GESPREKKEN_2021 = [
+    Activiteit("VOORTGANGSGESPREK", D(2021, 4, 1), D(2021, 4, 1), "1"),
+    Activiteit("VOORTGANGSGESPREK", D(2021, 10, 1), D(2021, 10, 1), "1"),
+]
+
+
+def _gesprekken(*datums: dt.date) -> list[Activiteit]:
+    return [Activiteit("PVT", D(2023, 6, 1), D(2023, 7, 1), "12")] + [
+        Activiteit("VOORTGANGSGESPREK", d, d, "1") for d in datums
+    ]
+
+
 def personen() -> list[Persoon]:
     P = Persoon
     L = LEVERING
@@ -150,6 +166,70 @@ def personen() -> list[Persoon]:
         # the clean ones, in every gemeente
         *(P(f"OK-{code}-{i}", code) for code in UITVOERDER for i in (1, 2)),
         # --- volledigheid
+        # the termijn ends 30 June 2025, within 6 months of the delivery; DUO knows no exam
+        P(
+            "F-termijn_bijna_om_zonder_resultaat",
+            "GM0629",
+            termijn=(D(2022, 7, 1), D(2025, 6, 30)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+        ),
+        # one failed exam is an exam: DUO knows the person is working on it
+        P(
+            "S-termijn_bijna_om_zonder_resultaat",
+            "GM0629",
+            termijn=(D(2022, 7, 1), D(2025, 6, 30)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+            examens=[(D(2024, 11, 5), "KNM", "Gezakt")],
+        ),
+        # ends 26 August 2025: more than 6 months after the delivery of 25 February
+        P(
+            "S-termijn_bijna_om_zonder_resultaat-later",
+            "GM0629",
+            termijn=(D(2022, 8, 27), D(2025, 8, 26)),
+            activiteiten=_gesprekken(D(2022, 9, 1), D(2023, 3, 1)),
+        ),
+        # termijn from 1 May 2023: the first 12 months ended on 1 May 2024
+        P(
+            "F-voortgangsgesprekken_te_weinig",
+            "GM1916",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            activiteiten=_gesprekken(D(2023, 8, 1), D(2024, 5, 1)),  # the second one day too late
+        ),
+        P(
+            "S-voortgangsgesprekken_te_weinig",
+            "GM1916",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            activiteiten=_gesprekken(D(2023, 8, 1), D(2024, 4, 30)),
+        ),
+        # the first 12 months have not passed yet at the delivery
+        P(
+            "S-voortgangsgesprekken_te_weinig-lopend",
+            "GM0626",
+            termijn=(D(2024, 3, 1), D(2027, 2, 28)),
+            activiteiten=_gesprekken(),
+        ),
+        # left before the 12 months were over: nothing more owed
+        P(
+            "S-voortgangsgesprekken_te_weinig-uitgestroomd",
+            "GM0626",
+            termijn=(D(2023, 5, 1), D(2026, 4, 30)),
+            uitstroom=D(2024, 3, 1),
+            reden="verhuisd",
+            activiteiten=_gesprekken(D(2023, 8, 1)),
+        ),
+        # Wi2013 has no such obligation
+        P(
+            "S-voortgangsgesprekken_te_weinig-wi2013",
+            "GM0629",
+            wet="Wi2013",
+            termijn=(D(2021, 5, 1), D(2024, 4, 30)),
+            pip=None,
+            routes=[],
+            activiteiten=[],
+            duo_route=None,
+            duo_pip=None,
+            duo_wet="Wi2013",
+        ),
         P(
             "F-brp_zonder_pip",
             "GM0626",
@@ -316,6 +396,56 @@ def personen() -> list[Persoon]:
                 (D(2024, 1, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "LEERROUTE") for i in range(16)
             ],
         ),
+        # the 800 euro are over any 365 days, not a calendar year: 9 fines in November-December
+        # 2023 and 8 in January-February 2024 (each year below 800, together 850)
+        P(
+            "F-boete_boven_maximum-venster",
+            "GM0546",
+            handhaving=[(D(2023, 11, 1) + dt.timedelta(days=7 * i), "BOETE", "50", "PVT") for i in range(17)],
+        ),
+        # 17 fines, 23 days apart: no 365 days hold more than 16 (800)
+        P(
+            "S-boete_boven_maximum-venster",
+            "GM0546",
+            handhaving=[(D(2022, 1, 3) + dt.timedelta(days=23 * i), "BOETE", "50", "MAP") for i in range(17)],
+        ),
+        # 2,400 within the termijn: 49 fines 23 days apart (never more than 800 in 365 days)
+        P(
+            "F-boete_boven_maximum-termijn",
+            "GM1916",
+            termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            activiteiten=GESPREKKEN_2021,
+            handhaving=[
+                (D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(49)
+            ],
+        ),
+        # 48 such fines are 2,400 (not above it); one more before the termijn does not count
+        P(
+            "S-boete_boven_maximum-termijn",
+            "GM1916",
+            termijn=(D(2021, 1, 1), D(2024, 6, 30)),
+            activiteiten=GESPREKKEN_2021,
+            handhaving=[(D(2020, 11, 2), "BOETE", "50", "LEERROUTE")]
+            + [(D(2021, 1, 4) + dt.timedelta(days=23 * i), "BOETE", "50", "LEERROUTE") for i in range(48)],
+        ),
+        P(
+            "F-boete_leerroute_gezinsmigrant",
+            "GM0629",
+            doelgroep="gezinsmigrant",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "LEERROUTE")],
+        ),
+        # a gezinsmigrant may be fined for the PVT; a statushouder for the leerroute
+        P(
+            "S-boete_leerroute_gezinsmigrant",
+            "GM0629",
+            doelgroep="gezinsmigrant",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "PVT")],
+        ),
+        P(
+            "S-boete_leerroute_gezinsmigrant-statushouder",
+            "GM0629",
+            handhaving=[(D(2024, 2, 5), "BOETE", "50", "LEERROUTE")],
+        ),
         P(
             "F-duo_combinatie_ongeldig-O_A2",
             "GM0579",
@@ -423,9 +553,24 @@ def _duo_json(p: Persoon) -> dict:
             "begindatum": None,
         },
         "pip": pip,
-        "inburgeringstermijn": None,
+        "inburgeringstermijn": None
+        if p.termijn is None
+        else {
+            "startdatum": p.termijn[0].isoformat(),
+            "einddatum": p.termijn[1].isoformat(),
+            "verlengingsgrondcode": None,
+        },
         "leerbaarheidstoets": [],
-        "examens": [],
+        "examens": [
+            {
+                "examendatum": d.isoformat(),
+                "onderdeel": o,
+                "niveau": "B1",
+                "resultaat": r,
+                "redenGeenResultaat": None,
+            }
+            for d, o, r in p.examens
+        ],
         "ontheffingen": [],
         "vrijstellingen": [],
         "map": None,

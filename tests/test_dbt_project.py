@@ -33,7 +33,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_inburgeraars_instroom": ("woongemeente", "jaar", "doelgroep", "geslacht", "leeftijdsklasse", "aantal"),
     "fct_pip_tijdigheid": (
         "woongemeente", "jaar", "doelgroep", "inschrijvingen", "pip_vastgesteld", "pip_binnen_10_weken",
-        "pip_te_laat", "zonder_pip_termijn_verstreken", "mediaan_dagen_tot_pip",
+        "pip_te_laat", "zonder_pip_termijn_verstreken", "geen_pip_nodig", "mediaan_dagen_tot_pip",
     ),
     "fct_leerroute_stand": ("woongemeente", "peildatum", "doelgroep", "leerroute", "instroomjaar", "aantal"),
     "fct_leerroute_wissel": ("woongemeente", "doelgroep", "van_leerroute", "naar_leerroute", "jaar", "aantal"),
@@ -55,6 +55,28 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_registratiekwaliteit": (
         "gemeentecode", "gecontroleerd_op", "controle", "ernst", "gecontroleerd", "afgekeurd", "geslaagd",
     ),
+    # version 2 of the contract
+    "fct_vroege_start": (
+        "woongemeente", "jaar", "gehuisvest", "brede_intake_voor_huisvesting", "pip_voor_huisvesting",
+        "leerroute_voor_huisvesting", "mediaan_dagen_huisvesting_tot_pip", "via_opvanglocatie",
+    ),
+    "fct_handhaving": (
+        "uitvoerder", "woongemeente", "jaar", "maatregel", "grond", "aantal", "personen", "bedrag",
+        "boven_jaarmaximum", "boven_termijnmaximum", "niet_toegestaan",
+    ),
+    "fct_kosten_baten": (
+        "gemeentecode", "jaar", "kosten_leerroutes", "kosten_maatschappelijke_begeleiding", "kosten_pvt",
+        "kosten_map", "kosten_participatiecomponent", "kosten_tolken", "kosten_formatie", "kosten_totaal",
+        "kosten_soort", "baten_gemeentefonds", "baten_spuk", "baten_spuk_soort", "baten_overig", "baten_totaal",
+        "saldo",
+    ),
+    "fct_pip_vastgesteld": ("woongemeente", "maand", "doelgroep", "aantal"),
+    "fct_herkomst": ("woongemeente", "jaar", "doelgroep", "herkomstland", "aantal"),
+    "fct_inburgeringstermijn": (
+        "woongemeente", "peildatum", "doelgroep", "leerroute", "termijn_lopend",
+        "eindigt_binnen_6_maanden_zonder_resultaat", "termijn_verstreken_zonder_resultaat", "verlengd",
+        "examens_geslaagd", "examens_gezakt",
+    ),
 }  # fmt: skip
 
 #: Marts that count persons: each has a suppressed copy in schema publiek and a historie table.
@@ -63,6 +85,7 @@ COUNT_MARTS = (
     "fct_leerroute_wissel", "fct_uitstroom", "fct_participatie", "fct_zroute_participatie", "fct_spuk",
     "fct_ondertussengroep", "fct_taakstelling_halfjaar", "fct_taakstelling_jaar",
     "fct_maatschappelijke_begeleiding",
+    "fct_vroege_start", "fct_handhaving", "fct_pip_vastgesteld", "fct_herkomst", "fct_inburgeringstermijn",
 )  # fmt: skip
 
 SCHEMAS = {"staging", "intermediate", "marts", "publiek", "historie"}

@@ -287,6 +287,14 @@ def test_demo_creates_a_key_says_so_and_starts_afresh(tmp_path):
         "Oegstgeest": ["26", "22", "21"],
         "Leiden": ["20", "27", "27"],  # not in the report: a third of the adults it housed
     }
+    # costs against revenue (report §10.2) in each gemeente's latest year with realised costs
+    geld = {
+        line.split()[0]: line.split()[1:]
+        for line in first.stdout.split("Kosten en baten inburgering")[1].split("\n\n")[0].splitlines()[2:]
+    }
+    assert geld["Leidschendam-Voorburg"] == ["2023", "1.341.926", "1.342.575", "649"]
+    assert geld["Wassenaar"] == ["2023", "280.958", "463.393", "182.435"]
+    assert geld["Voorschoten"] == ["2024", "686.700", "656.938", "-29.762"]
     assert "Registratiekwaliteit (run" in first.stdout
     assert (home / "dbt" / "docs" / "index.html").exists()
     key = key_file.read_text()

@@ -3,8 +3,10 @@
 `regie run` ingests the generator's landing zone; dbt then builds the marts
 at the report's two measuring dates and every cell of the report's tables is
 compared: taakstelling (tables 3.2-3.5) at 31 October 2024; inflow (5.7-5.9),
-current routes (6.12-6.14, 6.17), outflow (6.15) and PVT/MAP (7.18-7.21) at
-25 February 2025. The same comparison runs once on PostgreSQL.
+PIPs set (5.10, 5.11), countries of origin (§5.2.1), current routes (6.12-6.14,
+6.17), outflow (6.15), PVT/MAP (7.18-7.21), the interventieladder (§3.3) and
+costs and revenue (§10.2) at 25 February 2025. The same comparison runs once
+on PostgreSQL.
 
 The report's figures are typed in below, from the report itself. A '-', '.'
 or empty cell is 0. Where the report contradicts itself the cells are
@@ -231,6 +233,88 @@ MB_GESTART: dict[str, tuple[int, int, int]] = {
 }
 MB_GESTART_TOTAAL_8_22 = (33, 116, 54)  # the table's first row: the three gemeenten together
 
+# --- Tables 5.10 and 5.11: PIPs set. LV, Voorschoten and Wassenaar January 2022 up to
+# November 2024; Oegstgeest (5.11) May 2022 up to October 2024. (first month, last month, count)
+PIPS_VASTGESTELD: dict[str, tuple[str, str, int]] = {
+    LV: ("2022-01-01", "2024-11-01", 283),
+    VOORSCHOTEN: ("2022-01-01", "2024-11-01", 84),
+    WASSENAAR: ("2022-01-01", "2024-11-01", 83),
+    OEGSTGEEST: ("2022-05-01", "2024-10-01", 110),  # table 5.11
+}
+
+# --- §5.2.1: countries of origin of the inburgeraars of 2022-2024 (Oegstgeest: not split, fn 72).
+# "twee tot vier personen" (Wassenaar) is read as the figures below; Nederland = nationality
+# changed to Dutch, the original one unknown.
+HERKOMST: dict[str, dict[str, int]] = {
+    LV: {
+        "Syrië": 71, "Turkije": 51, "Iran": 13, "Jemen": 13, "Afghanistan": 13,
+        "Verenigde Staten": 12, "India": 12, "China": 12, "Nederland": 11,
+    },
+    VOORSCHOTEN: {
+        "Syrië": 31, "Turkije": 23, "Afghanistan": 6, "Jemen": 6, "Verenigde Staten": 2,
+        "Verenigd Koninkrijk": 2, "Eritrea": 2, "Filipijnen": 2, "Iran": 2, "Japan": 2,
+    },
+    WASSENAAR: {
+        "Syrië": 26, "Eritrea": 14, "Afghanistan": 7, "Verenigde Staten": 4, "China": 3,
+        "Rusland": 3, "Irak": 2, "Marokko": 2, "Pakistan": 2, "Brazilië": 2,
+    },
+}  # fmt: skip
+
+# --- §3.3: the interventieladder. At the end of 2024: LV on trede 2b (an ambtelijk gesprek,
+# trede 3 expected in January), Voorschoten on 3 (trede 4 only per January 2025), Wassenaar on
+# 1 (2a in January 2025), Oegstgeest on 4.
+TREDE_EIND_2024 = {LV: "2b", VOORSCHOTEN: "3", WASSENAAR: "1", OEGSTGEEST: "4"}
+
+# --- §10.2: realised costs per post (2022 and 2023; Voorschoten also 2024). An empty or
+# "p.m." cell is no amount (None). Rows with fewer values than columns read left to right
+# (docs/report-differences.md).
+KOSTEN_REALISATIE: dict[str, dict[int, dict[str, int | None]]] = {
+    OEGSTGEEST: {
+        2022: {"leerroutes": 96681, "maatschappelijke_begeleiding": 30810, "pvt": None,
+               "participatiecomponent": None, "formatie": 194243},
+        2023: {"leerroutes": 166711, "maatschappelijke_begeleiding": 27016, "pvt": None,
+               "participatiecomponent": None, "formatie": 313004},
+    },
+    LV: {
+        2022: {"leerroutes": 88514, "maatschappelijke_begeleiding": 294860, "pvt": 12376,
+               "participatiecomponent": None, "formatie": 268467},
+        2023: {"leerroutes": 441503, "maatschappelijke_begeleiding": 236988, "pvt": 30245,
+               "participatiecomponent": 22606, "formatie": 610584},
+    },
+    VOORSCHOTEN: {
+        2022: {"leerroutes": 4300, "maatschappelijke_begeleiding": 60600, "pvt": 10700,
+               "participatiecomponent": 37400, "formatie": 112000},
+        2023: {"leerroutes": 28800, "maatschappelijke_begeleiding": 61500, "pvt": 4000,
+               "participatiecomponent": 131200, "formatie": 127300},
+        2024: {"leerroutes": 535000, "maatschappelijke_begeleiding": None, "pvt": 5700,
+               "participatiecomponent": None, "formatie": 146000},
+    },
+    WASSENAAR: {
+        2022: {"leerroutes": 10834, "maatschappelijke_begeleiding": 50544, "pvt": 3132,
+               "participatiecomponent": 2240, "formatie": 124920},
+        2023: {"leerroutes": 83610, "maatschappelijke_begeleiding": 54100, "pvt": 3672,
+               "participatiecomponent": 5133, "formatie": 134443},
+    },
+}  # fmt: skip
+
+# --- §10.2: revenue from the Rijk, 2022-2026 (2024-2026 provisional). SPUK 2026 is "p.m.".
+BATEN_JAREN = (2022, 2023, 2024, 2025, 2026)
+BATEN_GEMEENTEFONDS: dict[str, tuple[int, ...]] = {
+    OEGSTGEEST: (104742, 119111, 94180, 88517, 86981),
+    LV: (364869, 461645, 346896, 315759, 311024),
+    VOORSCHOTEN: (109020, 118981, 99347, 91894, 90310),
+    WASSENAAR: (120887, 143663, 105832, 99296, 97668),
+}
+BATEN_SPUK: dict[str, tuple[int | None, ...]] = {
+    OEGSTGEEST: (182680, 303023, 570005, 523780, None),
+    LV: (413971, 880930, 1696540, 1564727, None),
+    VOORSCHOTEN: (100352, 299448, 557591, 529888, None),
+    WASSENAAR: (104017, 319730, 589625, 551936, None),
+}
+# "Baten totaal": the cells add up to it within one euro (2023: 2,646,531; 2024: 4,060,016 -
+# rounding in the report; docs/report-differences.md)
+BATEN_TOTAAL = (1500538, 2646530, 4060017, 3765797, 585983)
+
 # ---------------------------------------------------------------------------
 # Comparison: each returns the differing cells as readable lines
 # ---------------------------------------------------------------------------
@@ -401,6 +485,125 @@ def verschillen_begeleiding(query: Query) -> list[str]:
     return out
 
 
+def verschillen_pips(query: Query) -> list[str]:
+    # the report counts what the gemeente registered (LV: "alleen het aantal daadwerkelijk
+    # vastgestelde PIP's"); the PIPs only DUO knows are in aantal_alleen_bij_duo
+    rows = query(
+        "select woongemeente, cast(maand as varchar), aantal_in_dossier from marts.fct_pip_vastgesteld"
+    )
+    out = []
+    for gemeente, (eerste, laatste, expected) in PIPS_VASTGESTELD.items():
+        actual = sum(int(n) for w, maand, n in rows if w == gemeente and eerste <= str(maand)[:10] <= laatste)
+        if actual != expected:
+            out.append(
+                f"{NAMES[gemeente]} PIPs {eerste[:7]} - {laatste[:7]}: mart {actual}, report {expected}"
+            )
+    return out
+
+
+def verschillen_herkomst(query: Query) -> list[str]:
+    rows = query("select woongemeente, jaar, herkomstland, aantal from marts.fct_herkomst")
+    out = []
+    for gemeente, landen in HERKOMST.items():
+        per_land: dict[str, int] = {}
+        for w, jaar, land, n in rows:
+            if w == gemeente and int(jaar) in YEARS_3:
+                per_land[land] = per_land.get(land, 0) + int(n)
+        for land, expected in landen.items():
+            if per_land.get(land, 0) != expected:
+                out.append(
+                    f"{NAMES[gemeente]} {land} 2022-2024: mart {per_land.get(land, 0)}, report {expected}"
+                )
+        # the report's top countries really are the largest groups
+        smallest = min(landen.values())
+        out += [
+            f"{NAMES[gemeente]} {land}: mart {n}, larger than the report's top ({smallest})"
+            for land, n in per_land.items()
+            if land not in landen and n > smallest
+        ]
+    return out
+
+
+def verschillen_treden(query: Query) -> list[str]:
+    rows = query(
+        "select gemeentecode, interventieladder_trede from marts.fct_taakstelling_jaar where jaar = 2024"
+    )
+    got = dict(rows)
+    out = [
+        f"{NAMES[g]} trede end 2024: mart {got.get(g)}, report {t}"
+        for g, t in TREDE_EIND_2024.items()
+        if got.get(g) != t
+    ]
+    # Voorschoten reached trede 4 in January 2025, not before
+    vier = query(
+        "select cast(min(datum) as varchar) from staging.stg_provincie__interventieladder "
+        f"where gemeentecode = '{VOORSCHOTEN}' and trede = '4'"
+    )[0][0]
+    if vier is None or not str(vier).startswith("2025-01"):
+        out.append(f"Voorschoten trede 4 since {vier}, report: January 2025")
+    # at trede 2b LV had an ambtelijk gesprek, not a bestuurlijk overleg
+    omschrijving = query("select omschrijving from staging.ref_interventieladder_treden where trede = '2b'")[
+        0
+    ][0]
+    if "ambtelijk gesprek" not in omschrijving.lower() or "ambtelijk en bestuurlijk" in omschrijving.lower():
+        out.append(f"trede 2b described as {omschrijving!r}, report: an ambtelijk gesprek")
+    return out
+
+
+def _euro(value: Any) -> int | None:
+    return None if value is None else int(round(float(value)))
+
+
+def verschillen_kosten_baten(query: Query) -> list[str]:
+    posts = ("leerroutes", "maatschappelijke_begeleiding", "pvt", "participatiecomponent", "formatie")
+    rows = query(
+        "select gemeentecode, jaar, kosten_soort, baten_gemeentefonds, baten_spuk, baten_spuk_soort, "
+        + ", ".join(f"kosten_{p}" for p in posts)
+        + " from marts.fct_kosten_baten"
+    )
+    got = {(r[0], int(r[1])): r[2:] for r in rows}
+    out = []
+    for gemeente, years in KOSTEN_REALISATIE.items():
+        for jaar, cells in years.items():
+            row = got.get((gemeente, jaar))
+            if row is None:
+                out.append(f"{NAMES[gemeente]} {jaar}: no costs")
+                continue
+            if row[0] != "REALISATIE":
+                out.append(f"{NAMES[gemeente]} {jaar} kosten_soort: mart {row[0]}, report REALISATIE")
+            for post, value in zip(posts, row[4:], strict=True):
+                if _euro(value) != cells[post]:
+                    out.append(
+                        f"{NAMES[gemeente]} {jaar} kosten {post}: mart {_euro(value)}, report {cells[post]}"
+                    )
+    totaal = dict.fromkeys(BATEN_JAREN, 0)
+    for gemeente in BATEN_GEMEENTEFONDS:
+        for i, jaar in enumerate(BATEN_JAREN):
+            row = got.get((gemeente, jaar))
+            fonds, spuk = (None, None) if row is None else (_euro(row[1]), _euro(row[2]))
+            if fonds != BATEN_GEMEENTEFONDS[gemeente][i]:
+                out.append(
+                    f"{NAMES[gemeente]} {jaar} gemeentefonds: mart {fonds}, report {BATEN_GEMEENTEFONDS[gemeente][i]}"
+                )
+            if spuk != BATEN_SPUK[gemeente][i]:
+                out.append(f"{NAMES[gemeente]} {jaar} SPUK: mart {spuk}, report {BATEN_SPUK[gemeente][i]}")
+            soort = None if row is None else row[3]
+            expected_soort = (
+                None if BATEN_SPUK[gemeente][i] is None else ("DEFINITIEF" if jaar <= 2023 else "VOORLOPIG")
+            )
+            if soort != expected_soort:
+                out.append(
+                    f"{NAMES[gemeente]} {jaar} baten_spuk_soort: mart {soort}, report {expected_soort}"
+                )
+            totaal[jaar] += (fonds or 0) + (spuk or 0)
+    out += [
+        f"baten totaal {jaar}: mart {totaal[jaar]}, report {BATEN_TOTAAL[i]}"
+        for i, jaar in enumerate(BATEN_JAREN)
+        if abs(totaal[jaar] - BATEN_TOTAAL[i]) > 1
+    ]
+    return out
+
+
 TAAKSTELLING_PEILDATUM = "2024-10-31"  # "t/m oktober", §3.3
 
 
@@ -531,6 +734,22 @@ def test_maatschappelijke_begeleiding_equals_tables_8_22_and_8_23(duckdb_marts):
     }
 
 
+def test_pips_set_equal_tables_5_10_and_5_11(duckdb_marts):
+    _assert_none(verschillen_pips(duckdb_marts[LEERROUTE_PEILDATUM]), "fct_pip_vastgesteld")
+
+
+def test_countries_of_origin_equal_section_5_2_1(duckdb_marts):
+    _assert_none(verschillen_herkomst(duckdb_marts[LEERROUTE_PEILDATUM]), "fct_herkomst")
+
+
+def test_interventieladder_follows_section_3_3(duckdb_marts):
+    _assert_none(verschillen_treden(duckdb_marts[LEERROUTE_PEILDATUM]), "interventieladder")
+
+
+def test_costs_and_revenue_equal_section_10_2(duckdb_marts):
+    _assert_none(verschillen_kosten_baten(duckdb_marts[LEERROUTE_PEILDATUM]), "fct_kosten_baten")
+
+
 def test_docs_site_is_written_under_home(duckdb_marts):
     docs = duckdb_marts["build"].docs_dir
     assert docs == duckdb_marts["settings"].home / "dbt" / "docs"
@@ -554,5 +773,9 @@ def test_report_tables_on_postgres(generated, tmp_path, pg_url):
         + verschillen_uitstroom(query)
         + verschillen_participatie(query)
         + verschillen_begeleiding(query)
+        + verschillen_pips(query)
+        + verschillen_herkomst(query)
+        + verschillen_treden(query)
+        + verschillen_kosten_baten(query)
     )
     _assert_none(differences, "PostgreSQL marts")

@@ -42,3 +42,8 @@
 {% macro mediaan(expr) -%}
     percentile_cont(0.5) within group (order by {{ expr }})
 {%- endmacro %}
+
+{# The same calendar day `n` months later; `n` may be any integer SQL expression (a norm()). #}
+{% macro plus_maanden(expr, n) -%}
+    cast({{ dbt.dateadd('month', 'cast(' ~ n ~ ' as integer)', expr) }} as date)
+{%- endmacro %}

@@ -41,6 +41,7 @@ beoordeeld as (
         gerangschikt.status,
         gerangschikt.huisvestingsdatum,
         gerangschikt.woningtype,
+        gerangschikt.opvanglocatie,
         gerangschikt.nareiziger,
         gerangschikt.geboortejaar,
         gerangschikt.leverdatum as peildatum_tvs,

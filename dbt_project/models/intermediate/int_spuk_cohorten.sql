@@ -1,9 +1,11 @@
 -- SPUK counting cohorts: for every Wi2021 inburgeringsplichtige, the gemeente and
 -- the year from which it counts. An asielstatushouder counts from the year housed
--- in the gemeente (TVS huisvesting; else the BRP registration of the municipal
--- dossier), in that year and the next two. A gezinsmigrant counts once, in the first
+-- in the gemeente (TVS huisvestingsdatum), in that year and the next two. A
+-- statushouder with a koppeling but no housing yet does not count, even when the BRP
+-- already has them (registered while living at an AZC or a regional opvanglocatie,
+-- ROL); the BRP registration of the municipal dossier stands in only for a
+-- statushouder with no koppeling at all. A gezinsmigrant counts once, in the first
 -- year in the gemeente (BRP registration of the dossier; else DUO's plicht start).
--- A statushouder without housing or BRP registration (still in the AZC) does not count.
 with duo as (
     select persoon_id, gemeentecode, doelgroep, plicht_begindatum
     from {{ ref('stg_duo__personen') }}
@@ -18,6 +20,11 @@ huisvesting as (
         row_number() over (partition by persoon_sleutel order by huisvestingsdatum, gemeentecode) as rang
     from {{ ref('int_huisvesting_episodes') }}
     where telt_mee and is_gehuisvest
+),
+
+gekoppeld as (
+    select distinct persoon_sleutel
+    from {{ ref('int_huisvesting_episodes') }}
 ),
 
 inschrijving as (
@@ -38,17 +45,22 @@ bepaald as (
         duo.persoon_id as persoon_sleutel,
         duo.doelgroep,
         case
+            when duo.doelgroep = 'statushouder' and gekoppeld.persoon_sleutel is not null
+                then huisvesting.gemeentecode
             when duo.doelgroep = 'statushouder'
-                then coalesce(huisvesting.gemeentecode, inschrijving.woongemeente)
+                then inschrijving.woongemeente
             else coalesce(inschrijving.woongemeente, duo.gemeentecode)
         end as gemeentecode,
         case
+            when duo.doelgroep = 'statushouder' and gekoppeld.persoon_sleutel is not null
+                then huisvesting.huisvestingsdatum
             when duo.doelgroep = 'statushouder'
-                then coalesce(huisvesting.huisvestingsdatum, inschrijving.datum_inschrijving_brp)
+                then inschrijving.datum_inschrijving_brp
             else coalesce(inschrijving.datum_inschrijving_brp, duo.plicht_begindatum)
         end as cohortdatum,
         case
             when duo.doelgroep = 'statushouder' and huisvesting.huisvestingsdatum is not null then 'tvs_huisvesting'
+            when duo.doelgroep = 'statushouder' and gekoppeld.persoon_sleutel is not null then null
             when inschrijving.datum_inschrijving_brp is not null then 'brp_inschrijving'
             when duo.doelgroep = 'gezinsmigrant' and duo.plicht_begindatum is not null then 'duo_plicht'
         end as bron_cohort
@@ -56,6 +68,8 @@ bepaald as (
     left join huisvesting
         on duo.persoon_id = huisvesting.persoon_sleutel
         and huisvesting.rang = 1
+    left join gekoppeld
+        on duo.persoon_id = gekoppeld.persoon_sleutel
     left join inschrijving
         on duo.persoon_id = inschrijving.persoon_sleutel
         and inschrijving.rang = 1

@@ -340,6 +340,8 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
     for t in trajecten:
         if t.planted:
             finding(B.CHECK[t.soort], lines[("trajecten", t)], t.gemeente, Q.REDEN_PLANTED)
+    for check, p, gemeente, reden in Q.duo_findings(persons_all, DUO_DATES[-1]):
+        finding(check, lines[("duo", p)], gemeente, reden)
     for (kind, tag), rel_line in lines.items():
         if kind == "taakstelling_correctie":
             finding(kind, rel_line, tag[0], Q.REDEN_CORRECTIE)

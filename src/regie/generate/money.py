@@ -183,13 +183,13 @@ LADDER: dict[str, list[tuple[dt.date, str, str]]] = {
     LV: [
         (dt.date(2023, 4, 3), "1", "achterstand taakstelling gesignaleerd"),
         (dt.date(2024, 3, 18), "2a", "ambtelijk gesprek met de provincie"),
-        (dt.date(2024, 9, 16), "2b", "achterstand loopt op; ambtelijk gesprek"),
+        (dt.date(2024, 9, 16), "2b", "achterstand loopt op; ambtelijk gesprek met de provincie"),
         (dt.date(2025, 1, 15), "3", "plan van aanpak gevraagd"),
     ],
     VOORSCHOTEN: [
         (dt.date(2023, 10, 2), "1", "achterstand taakstelling gesignaleerd"),
         (dt.date(2024, 4, 9), "3", "raad geïnformeerd over interbestuurlijk toezicht; plan van aanpak"),
-        (dt.date(2024, 10, 14), "4", "vooraankondiging interventie (formeel per januari 2025)"),
+        (dt.date(2025, 1, 13), "4", "vooraankondiging interventie, trede 4 per januari 2025"),
     ],
     WASSENAAR: [
         (dt.date(2024, 7, 1), "1", "eerste achterstand sinds 2019"),

@@ -19,9 +19,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import GZ, SH, Person, RoutePeriod
+from .. import normen
+from .duo import duo_persons, person_json
+from .model import GZ, SH, Maatregel, Person, RoutePeriod
 from .population import PEIL, Builder, PlanError
-from .util import days, nl_amount, nl_date, nl_hours
+from .util import add_months, days, nl_amount, nl_date, nl_hours
 
 CHECKS = (
     "brp_zonder_pip",  # BRP-registered more than 10 weeks before the delivery, no PIP
@@ -36,7 +38,8 @@ CHECKS = (
     "datum_in_toekomst",  # a date after the delivery date
     "pip_voor_brp",
     "uren_buiten_bereik",  # hours outside 0-2000
-    "boete_boven_maximum",
+    "boete_boven_maximum",  # also: PVT/MAP fines above EUR 800 within 365 days, not within a calendar year
+    "boete_leerroute_gezinsmigrant",  # a LEERROUTE fine for a gezinsmigrant
     "meerdere_open_dossiers",
     "gerealiseerd_wijkt_af_van_tvs",  # published gerealiseerd differs from the persons housed in the TVS
 )
@@ -219,6 +222,44 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
     p.patches.append(Patch("handhaving", {2: "BOETE", 3: nl_amount(300)}, brede_intake_waarschuwing))
     out.append(("boete_boven_maximum", p, "handhaving", p.patches[-1]))
 
+    # the EUR 800 are over any 365 days: 17 fines of EUR 50 on the PVT from November 2023 to
+    # February 2024 (9 in 2023, 8 in 2024: each calendar year stays below the maximum)
+    p = take(
+        [
+            q
+            for q in routed
+            if q.doelgroep == SH
+            and not q.handhaving
+            and q.pip_duo is not None
+            and q.pip_duo <= dt.date(2023, 9, 1)
+            and (q.uitstroom is None or q.uitstroom > dt.date(2024, 3, 31))
+        ],
+        "boetes over de jaargrens",
+    )
+    eerste = dt.date(2023, 11, 6)
+    for i in range(17):
+        p.handhaving.append(Maatregel(eerste + days(7 * i), "BOETE", 50.0, "PVT", False))
+    laatste = nl_date(eerste + days(7 * 16))
+    p.patches.append(Patch("handhaving", {}, lambda row, d=laatste: row[1] == d and row[4] == "PVT"))
+    out.append(("boete_boven_maximum", p, "handhaving", p.patches[-1]))
+
+    # a gezinsmigrant fined for the leerroute (only asielstatushouders can be)
+    p = take(
+        [
+            q
+            for q in routed
+            if q.doelgroep == GZ
+            and not q.handhaving
+            and q.pip_duo is not None
+            and q.pip_duo <= dt.date(2024, 6, 1)
+            and (q.uitstroom is None or q.uitstroom > dt.date(2024, 9, 30))
+        ],
+        "leerrouteboete gezinsmigrant",
+    )
+    p.handhaving.append(Maatregel(dt.date(2024, 9, 2), "BOETE", 50.0, "LEERROUTE", False))
+    p.patches.append(Patch("handhaving", {}, lambda row: row[4] == "LEERROUTE"))
+    out.append(("boete_leerroute_gezinsmigrant", p, "handhaving", p.patches[-1]))
+
     # a second open dossier: opened recently, for a person whose PIP is recent too (no other check fires)
     recent = last - days(60)
     p = take(
@@ -243,7 +284,67 @@ REDEN_PIP_COUNTS = "report: PIP counts (Wi2021 inburgeraars without a PIP)"
 REDEN_ROUTE_TABLES = "report: Oegstgeest has more PIPs than people on a route"
 REDEN_PIP_DUO = "report 5.2.1: PIPs known to DUO, not registered in the dossier"
 REDEN_CORRECTIE = "report: the five taakstelling corrections (tables 3.2-3.5)"
-PIP_TERMIJN = 70  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
+PIP_TERMIJN = normen.geheel("pip_termijn_dagen")  # days, as regie.quality.gegevens.PIP_TERMIJN_DAGEN
+REDEN_VOORTGANG = "sample: the second voortgangsgesprek came after the first 12 months of the termijn"
+VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
+VOORTGANG_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
+
+
+REDEN_TERMIJN = "sample: the termijn ends within 6 months, DUO knows no exam or resultaat"
+TERMIJN_MAANDEN = normen.geheel("termijn_bijna_verstreken_maanden")
+
+
+def termijn_zonder_resultaat(obj: dict, d: dt.date) -> bool:
+    """Does check termijn_bijna_om_zonder_resultaat fire on this line of DUO's delivery of d?
+    (The rule of regie.quality.gegevens, on what the line shows.)"""
+    if not obj["inburgeringsplicht"]["indicatorInburgeringsplicht"]:
+        return False
+    termijn = obj["inburgeringstermijn"]
+    if not termijn or not termijn.get("einddatum"):
+        return False
+    eind = dt.date.fromisoformat(termijn["einddatum"])
+    if eind < d or eind > add_months(d, TERMIJN_MAANDEN):
+        return False
+
+    def voor(value: str | None) -> bool:
+        return value is not None and dt.date.fromisoformat(value) <= d
+
+    if any(voor(x["examendatum"]) for x in obj["examens"]):
+        return False
+    if obj["zroute"] and voor(obj["zroute"]["datumAfrondingZroute"]):
+        return False
+    vrij = obj["ontheffingen"] + obj["vrijstellingen"]
+    return not any(x["soort"] == "geheel" and voor(x["datumOordeel"]) for x in vrij)
+
+
+def duo_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str, str]]:
+    """(check, person, gemeentecode, reden) for the lines of DUO's delivery of d a check flags."""
+    out = []
+    for p in duo_persons(persons, d):
+        obj = person_json(p, d)
+        if termijn_zonder_resultaat(obj, d):
+            out.append(("termijn_bijna_om_zonder_resultaat", p, "GM" + obj["gemeentecode"], REDEN_TERMIJN))
+    return out
+
+
+def te_weinig_voortgang(p: Person, d: dt.date) -> bool:
+    """Does check voortgangsgesprekken_te_weinig fire on p's dossier in the delivery of d? (The
+    same rule as regie.quality.gegevens: fewer than 2 talks in the first 12 months of the DUO
+    termijn, judged once those months have passed, for a Wi2021 dossier still open then.)"""
+    if p.wet != "Wi2021" or p.brp is None or p.brp > d:  # DUO is linked by the dossier's BSN
+        return False
+    if not (p.in_duo and p.duo_from is not None and p.duo_from <= d and p.bsn):
+        return False
+    start = p.termijn_start
+    if start is None or start > d:
+        return False
+    eind = add_months(start, VOORTGANG_MAANDEN)
+    if eind > d or (p.uitstroom is not None and p.uitstroom <= d and p.uitstroom < eind):
+        return False
+    gesprekken = sum(
+        1 for a in p.activities if a.soort == "VOORTGANGSGESPREK" and start <= a.start < eind and a.start <= d
+    )
+    return gesprekken < VOORTGANG_MINIMUM
 
 
 def duo_pip(p: Person, d: dt.date) -> dt.date | None:
@@ -258,7 +359,11 @@ def report_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person
     report's figures say so; the same rules as the checks, on what the files show."""
     out = []
     for p in persons:
-        if not p.in_dossiers or p.dossier > d or p.patches:
+        if not p.in_dossiers or p.dossier > d:
+            continue
+        if te_weinig_voortgang(p, d) and not any(q.kind == "dossiers" for q in p.patches):
+            out.append(("voortgangsgesprekken_te_weinig", p, REDEN_VOORTGANG))
+        if p.patches:
             continue
         brp = p.brp if p.brp is not None and p.brp <= d else None
         pip = p.pip if p.pip is not None and p.pip <= d else None

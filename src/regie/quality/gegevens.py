@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import normen
 from ..ingest.landing import EARLIEST_LEVERDATUM
 from ..sources.catalog import SOURCES
 from ..transform.project import project_dir
@@ -81,10 +82,22 @@ DUO_ROUTE = {
     ("Z", None): "Z",
 }
 
-PIP_TERMIJN_DAGEN = 70  # PIP within 10 weeks of BRP registration; leerroute within 10 weeks of the PIP
+#: PIP within 10 weeks of BRP registration; leerroute within 10 weeks of the PIP (seed ref_normen)
+PIP_TERMIJN_DAGEN = normen.geheel("pip_termijn_dagen")
 DOSSIER_TERMIJN_DAGEN = 56  # housed adult statushouder: dossier within 8 weeks
 ZROUTE_AANLOOP_DAGEN = 182  # half a year on the Z-route before zero participation hours is a finding
 NA_PIP_GRONDEN = ("PIP", "PVT", "MAP", "LEERROUTE")
+#: fines that count towards the maxima per 365 days and per termijn (seed ref_normen)
+MAXIMUM_GRONDEN = ("PVT", "MAP", "LEERROUTE")
+BOETE_JAARMAXIMUM = normen.geheel("boete_jaarmaximum_euro")
+BOETE_VENSTER_DAGEN = normen.geheel("boete_jaarmaximum_venster_dagen")
+BOETE_TERMIJNMAXIMUM = normen.geheel("boete_termijnmaximum_euro")
+BOETE_BREDE_INTAKE_MAXIMUM = normen.geheel("boete_brede_intake_maximum_euro")
+#: at least this many progress conversations in the first months of the termijn (seed ref_normen)
+VOORTGANG_MINIMUM = normen.geheel("voortgangsgesprekken_minimum")
+VOORTGANG_VENSTER_MAANDEN = normen.geheel("voortgangsgesprekken_venster_maanden")
+#: a termijn ending within this many months without exam or resultaat is a finding (seed ref_normen)
+TERMIJN_BIJNA_VERSTREKEN_MAANDEN = normen.geheel("termijn_bijna_verstreken_maanden")
 
 
 # --- where the base rows come from -------------------------------------------------
@@ -179,12 +192,16 @@ BASIS: dict[str, Basis] = {
             "map_datum_eindgesprek",
             "pvt_datum_ondertekening",
             "zroute_datum_afronding",
+            "termijn_startdatum",
+            "termijn_einddatum",
             "aantal_in_levering",
+            "versie",
             *_LEVERING,
         ),
         staging_namen=(("pip_route", "pip_leerroute_duo"),),
         raw_namen=(
             ("pip_route", "r.pip_leerroute"),
+            ("versie", "r._versie"),
             ("aantal_in_levering", f"count(*) over (partition by {DUO_PERSOON}, r._bestand)"),
         )
         + _RAW_LEVERING,
@@ -254,6 +271,9 @@ _DATUMKOLOMMEN = {
     "map_datum_eindgesprek",
     "pvt_datum_ondertekening",
     "zroute_datum_afronding",
+    "termijn_startdatum",
+    "termijn_einddatum",
+    "voortgang_venster_eind",
     "koppeldatum",
     "huisvestingsdatum",
     "verlengd_tot",
@@ -738,7 +758,40 @@ def _dossiers(g: Gegevens) -> pd.DataFrame:
         d[open_].sort_values(["datum_dossier", "regelnummer"]).groupby("_persoon").cumcount() + 1
     )
     d["open_dossier_volgnummer"] = d["open_dossier_volgnummer"].astype("Int64")
+    d = _voortgang(g, d)
     return d.drop(columns=["_persoon"])
+
+
+def _voortgang(g: Gegevens, d: pd.DataFrame) -> pd.DataFrame:
+    """Progress conversations (VOORTGANGSGESPREK) in the first months of the DUO termijn.
+
+    Judged only where that window has passed by the delivery date, for a Wi2021 dossier that
+    was still open at its end (uitstroom before it: nothing more was owed)."""
+    duo = g.basis("duo")
+    duo = duo[duo["persoon_id"].notna()].drop_duplicates("persoon_id", keep="last")
+    d = d.merge(duo[["persoon_id", "termijn_startdatum"]], on="persoon_id", how="left")
+    d["voortgang_venster_eind"] = d["termijn_startdatum"] + pd.DateOffset(months=VOORTGANG_VENSTER_MAANDEN)
+    a = g.basis("activiteiten")
+    a = a[a["soort"].eq("VOORTGANGSGESPREK").fillna(False)][["uitvoerder", "klantnummer", "datum_start"]]
+    a = a.merge(
+        d[["uitvoerder", "klantnummer", "termijn_startdatum", "voortgang_venster_eind"]],
+        on=["uitvoerder", "klantnummer"],
+    )
+    a = a[(a["datum_start"] >= a["termijn_startdatum"]) & (a["datum_start"] < a["voortgang_venster_eind"])]
+    n = a.groupby(["uitvoerder", "klantnummer"]).size().rename("voortgangsgesprekken_eerste_jaar")
+    d = d.merge(n.reset_index(), on=["uitvoerder", "klantnummer"], how="left")
+    d["voortgangsgesprekken_eerste_jaar"] = d["voortgangsgesprekken_eerste_jaar"].fillna(0).astype("int64")
+    d["voortgang_te_beoordelen"] = (
+        (
+            d["wet"].fillna("Wi2021").eq("Wi2021")
+            & d["voortgang_venster_eind"].notna()
+            & (d["voortgang_venster_eind"] <= d["leverdatum"])
+            & (d["datum_uitstroom"].isna() | (d["datum_uitstroom"] >= d["voortgang_venster_eind"]))
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    return d.drop(columns=["termijn_startdatum"])
 
 
 def _leerroutes(g: Gegevens) -> pd.DataFrame:
@@ -817,13 +870,58 @@ def _handhaving(g: Gegevens) -> pd.DataFrame:
     boete = h["maatregel"].eq("BOETE").fillna(False)
     h["boete_na_pip"] = (boete & h["grond"].isin(NA_PIP_GRONDEN)).astype(bool)
     h["boete_brede_intake"] = (boete & h["grond"].eq("BREDE_INTAKE").fillna(False)).astype(bool)
-    # running totals of the fines after the PIP, in date order: the fine that crosses a
-    # maximum is the one reported, not every fine before it
+    h["boete_telt_voor_maximum"] = (boete & h["grond"].isin(MAXIMUM_GRONDEN)).astype(bool)
+    # the leerroute is not enforceable for gezinsmigranten: no LEERROUTE fine
+    h["boete_leerroute_gezinsmigrant"] = (
+        boete & h["grond"].eq("LEERROUTE").fillna(False) & h["doelgroep"].eq("gezinsmigrant").fillna(False)
+    ).astype(bool)
+    # per fine: the person's PVT/MAP/LEERROUTE fines in the 365 days up to and including its date,
+    # and those within the inburgeringstermijn (DUO) up to its date. Only the fine that takes the
+    # sum over a maximum (and any later one while it stays over) is reported, never the ones before.
     h = h.sort_values(["uitvoerder", "klantnummer", "datum", "regelnummer"]).reset_index(drop=True)
-    na_pip = h["bedrag"].where(h["boete_na_pip"], 0).fillna(0)
-    h["boetes_na_pip_jaar"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"], h["jaar"]]).cumsum()
-    h["boetes_na_pip_totaal"] = na_pip.groupby([h["uitvoerder"], h["klantnummer"]]).cumsum()
-    return h
+    termijn = _termijnen(g)
+    h = h.merge(termijn, on=["uitvoerder", "klantnummer"], how="left")
+    som_venster: list[float | None] = []
+    som_termijn: list[float | None] = []
+    venster = pd.Timedelta(days=BOETE_VENSTER_DAGEN)
+    for _, groep in h.groupby(["uitvoerder", "klantnummer"], sort=False):
+        telt = groep["boete_telt_voor_maximum"].to_numpy()
+        datums = groep["datum"].to_numpy()
+        bedragen = groep["bedrag"].fillna(0).to_numpy(dtype=float)
+        start = groep["termijn_startdatum"].iloc[0]
+        eind = groep["termijn_einddatum"].iloc[0]
+        for i in range(len(groep)):
+            if not telt[i] or pd.isna(datums[i]):
+                som_venster.append(None)
+                som_termijn.append(None)
+                continue
+            d = datums[i]
+            mee = telt & (datums <= d) & (datums > d - venster)
+            som_venster.append(float(bedragen[mee].sum()))
+            in_termijn = telt & (datums <= d)
+            if not pd.isna(start):
+                in_termijn &= datums >= np.datetime64(start)
+            if not pd.isna(eind):
+                in_termijn &= datums <= np.datetime64(eind)
+            binnen = (pd.isna(start) or d >= np.datetime64(start)) and (
+                pd.isna(eind) or d <= np.datetime64(eind)
+            )
+            som_termijn.append(float(bedragen[in_termijn].sum()) if binnen else None)
+    h["boetes_365_dagen"] = pd.array(som_venster, dtype="Float64")
+    h["boetes_in_termijn"] = pd.array(som_termijn, dtype="Float64")
+    return h.drop(columns=["termijn_startdatum", "termijn_einddatum"])
+
+
+def _termijnen(g: Gegevens) -> pd.DataFrame:
+    """(uitvoerder, klantnummer) -> the person's inburgeringstermijn at DUO (start, end)."""
+    d = g.basis("dossiers")
+    d = d[d["persoon_id"].notna()].drop_duplicates(["uitvoerder", "klantnummer"], keep="last")
+    duo = g.basis("duo")
+    duo = duo[duo["persoon_id"].notna()].drop_duplicates("persoon_id", keep="last")
+    out = d[["uitvoerder", "klantnummer", "persoon_id"]].merge(
+        duo[["persoon_id", "termijn_startdatum", "termijn_einddatum"]], on="persoon_id", how="left"
+    )
+    return out.drop(columns=["persoon_id"])
 
 
 def _duo(g: Gegevens) -> pd.DataFrame:
@@ -832,7 +930,63 @@ def _duo(g: Gegevens) -> pd.DataFrame:
     p["kenmerk"] = p["klantnummer"].fillna("DUO-regel " + p["regelnummer"].astype("string"))
     niveau = p["pip_niveau"].fillna("-")
     p["pip_route_niveau"] = (p["pip_route"] + "+" + niveau).where(p["pip_route"].notna())
-    return p
+    return _termijn_resultaat(g, p)
+
+
+def _duo_regels(g: Gegevens, tabel: str, kolommen: tuple[str, ...]) -> pd.DataFrame:
+    """The lines of a DUO list (examens, ontheffingen, vrijstellingen) with the person line they
+    belong to (file, version, line): the same rows whether the person rows came from staging or raw."""
+    naam = f"raw.duo__{tabel}"
+    sleutel = ["bestand", "versie", "regelnummer"]
+    if not has_relation(g.wh, naam):
+        return pd.DataFrame(columns=sleutel + list(kolommen))
+    cols = ", ".join(kolommen)
+    return query_frame(
+        g.wh,
+        f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}",
+    )
+
+
+def _termijn_resultaat(g: Gegevens, p: pd.DataFrame) -> pd.DataFrame:
+    """Does the person's termijn end within 6 months of the delivery (still inburgeringsplichtig),
+    and is there any exam, a finished Z-route or a full ontheffing or vrijstelling by then?"""
+    sleutel = ["bestand", "versie", "regelnummer"]
+    p["versie"] = p["versie"].astype("Int64")
+    eind = p["termijn_einddatum"]
+    grens = p["leverdatum"] + pd.DateOffset(months=TERMIJN_BIJNA_VERSTREKEN_MAANDEN)
+    p["termijn_eindigt_binnenkort"] = (
+        (
+            p["plicht_indicator"].fillna(True).astype(bool)
+            & eind.notna()
+            & (eind >= p["leverdatum"])
+            & (eind <= grens)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    gevonden = set()
+    for tabel, datum, extra in (
+        ("examens", "examendatum", None),
+        ("ontheffingen", "datum_oordeel", "soort"),
+        ("vrijstellingen", "datum_oordeel", "soort"),
+    ):
+        regels = _duo_regels(g, tabel, (datum,) + ((extra,) if extra else ()))
+        if extra:
+            regels = regels[regels[extra].astype("string").str.lower().eq("geheel").fillna(False)]
+        regels = regels.copy()
+        regels["versie"] = regels["versie"].astype("Int64")
+        regels[datum] = pd.to_datetime(regels[datum], errors="coerce")
+        m = regels.merge(p[sleutel + ["leverdatum"]], on=sleutel)
+        m = m[m[datum].notna() & (m[datum] <= m["leverdatum"])]
+        gevonden |= set(zip(m["bestand"], m["versie"], m["regelnummer"], strict=True))
+    heeft = [
+        (b, v, r) in gevonden for b, v, r in zip(p["bestand"], p["versie"], p["regelnummer"], strict=True)
+    ]
+    zroute = (p["zroute_datum_afronding"].notna() & (p["zroute_datum_afronding"] <= p["leverdatum"])).fillna(
+        False
+    )
+    p["examen_of_resultaat"] = (pd.Series(heeft, index=p.index, dtype=bool) | zroute).astype(bool)
+    return p.drop(columns=["versie"])
 
 
 def _koppelingen(g: Gegevens) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """A few headline figures from the marts, for the end of ``regie demo``.
 
 Backlog (achterstand) per gemeente in the latest taakstelling year, the
-current leerroutes per gemeente, and maatschappelijke begeleiding per gemeente. Reads the warehouse only; call it after the
+current leerroutes per gemeente, maatschappelijke begeleiding per gemeente, and costs
+against revenue of inburgering in each gemeente's latest year with realised costs.
+Reads the warehouse only; call it after the
 transform has run and every writer has closed the warehouse.
 """
 
@@ -60,6 +62,13 @@ def headlines(settings: Settings) -> str:
                 + f"{sum(counts.values()):>8}"
             )
     lines += _begeleiding(settings)
+    geld = _kosten_baten(settings)
+    if geld:
+        lines.append("")
+        lines.append("Kosten en baten inburgering (laatste jaar met gerealiseerde kosten; euro):")
+        lines.append(f"  {'':<24}{'jaar':>6}{'kosten':>12}{'baten':>12}{'saldo':>12}")
+        for naam, jaar, kosten, baten, saldo in geld:
+            lines.append(f"  {naam:<24}{jaar:>6}{_euro(kosten):>12}{_euro(baten):>12}{_euro(saldo):>12}")
     return "\n".join(lines) if lines else "(the marts are empty)"
 
 
@@ -108,3 +117,25 @@ def _begeleiding(settings: Settings) -> list[str]:
             + f"{lopend.get(naam, 0):>8}{te_lang.get(naam, 0):>9}"
         )
     return out
+
+
+def _euro(value) -> str:
+    return "-" if value is None else f"{round(float(value)):,}".replace(",", ".")
+
+
+def _kosten_baten(settings: Settings) -> list[tuple]:
+    """Per gemeente: its latest year with realised costs (fct_kosten_baten), or nothing."""
+    from ..warehouse import connect
+
+    try:
+        with connect(settings.warehouse, read_only=not settings.warehouse.startswith("postgres")) as wh:
+            rows = wh.query(
+                "select coalesce(g.gemeentenaam, k.gemeentecode), k.jaar, k.kosten_totaal, k.baten_totaal, k.saldo "
+                "from marts.fct_kosten_baten k join marts.dim_gemeente g on g.gemeentecode = k.gemeentecode "
+                "where k.kosten_soort = 'REALISATIE' and k.jaar = (select max(l.jaar) from marts.fct_kosten_baten l "
+                "where l.gemeentecode = k.gemeentecode and l.kosten_soort = 'REALISATIE') "
+                "order by 1"
+            )
+    except Exception:  # a warehouse built before fct_kosten_baten existed
+        return []
+    return [(naam, int(jaar), kosten, baten, saldo) for naam, jaar, kosten, baten, saldo in rows]
