@@ -1,8 +1,8 @@
 """The mails after a run, received by a real SMTP server on localhost (aiosmtpd).
 
 Who gets a mail, to which addresses, with whose records; never an identifier
-or a birth date; no mail when there is nothing to say; what changed since the
-previous run; a server that is down is recorded, never raised.
+or a birth date; no mail when nothing changed since the last mail; what changed
+since then; a server that is down is recorded, never raised.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from regie.quality import contacten, scorecard_text, tasks
+from regie.quality.catalogus import laad_controles
 from regie.warehouse import connect
 
 from conftest import TEST_KEY
@@ -33,6 +34,8 @@ from quality_support import (
 )
 
 LV, VOORSCHOTEN, WASSENAAR, LEIDEN, OEGSTGEEST = "GM1916", "GM0626", "GM0629", "GM0546", "GM0579"
+#: check code -> the Dutch name a mail shows (the code never appears in a mail)
+NAAM = {c.code: c.naam for c in laad_controles()}
 BEREIK = {
     LV: {LV, VOORSCHOTEN, WASSENAAR},
     VOORSCHOTEN: {VOORSCHOTEN},
@@ -130,7 +133,10 @@ def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus,
         # every planted record of the gemeenten in its reach that it may read, and nothing else
         for r in rows:
             if r["gemeentecode"] != code:  # another gemeente's record: inburgering only
-                assert r["controle"] not in ("taakstelling_correctie", "gerealiseerd_wijkt_af_van_tvs"), r
+                assert r["controle"] not in (
+                    NAAM["taakstelling_correctie"],
+                    NAAM["gerealiseerd_wijkt_af_van_tvs"],
+                ), r
         text = mail.tekst
         for other, naam in ((LEIDEN, "Leiden"), (LV, "Leidschendam-Voorburg")):
             if other not in BEREIK[code]:
@@ -139,8 +145,8 @@ def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus,
     assert {r["gemeentecode"] for r in lv_rows} == {LV, VOORSCHOTEN, WASSENAAR}
     assert "F-zroute_zonder_participatie" in {r["klantnummer"] for r in lv_rows}  # Wassenaar, executed by LV
     v_rows = postbus.voor(ADRES[VOORSCHOTEN])[0].rijen()
-    assert {r["controle"] for r in v_rows} >= {"taakstelling_correctie", "brp_zonder_pip"}
-    assert "taakstelling_correctie" not in {
+    assert {r["controle"] for r in v_rows} >= {NAAM["taakstelling_correctie"], NAAM["brp_zonder_pip"]}
+    assert NAAM["taakstelling_correctie"] not in {
         r["controle"] for r in lv_rows if r["gemeentecode"] == VOORSCHOTEN
     }
     o_rows = postbus.voor(ADRES[OEGSTGEEST])[0].rijen()
@@ -151,17 +157,21 @@ def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus,
     }
     # COA's doubled half year: no klantnummer, the half year names it
     assert [(r["controle"], r["kenmerk"]) for r in o_rows if not r["klantnummer"]] == [
-        ("tvs_periode_dubbel", "periode 2024-I")
+        (NAAM["tvs_periode_dubbel"], "periode 2024-I")
     ]
     # a housed person without a dossier has no klantnummer: the COA household names the record
-    w = [r for r in postbus.voor(ADRES[WASSENAAR])[0].rijen() if r["controle"] == "gehuisvest_zonder_dossier"]
+    w = [
+        r
+        for r in postbus.voor(ADRES[WASSENAAR])[0].rijen()
+        if r["controle"] == NAAM["gehuisvest_zonder_dossier"]
+    ]
     assert len(w) == 1 and w[0]["klantnummer"] == "" and w[0]["kenmerk"].startswith("huishouden HH")
     # the DUO line ingestion rejected counts against DUO, which no gemeente is mailed about
     assert all(
         "duo/" not in r["bestand"]
         for m in postbus.berichten
         for r in m.rijen()
-        if r["controle"] == "afgewezen_rijen"
+        if r["controle"] == NAAM["afgewezen_rijen"]
     )
 
 
@@ -177,13 +187,22 @@ def test_no_identifier_birth_date_or_pseudonym_in_any_mail(params, postbus, run1
         assert "persoon_id" not in everything
 
 
+def _plat(text: str) -> str:
+    """The text with every line break and run of spaces as one space (the mail wraps its lines)."""
+    return " ".join(text.split())
+
+
 def test_the_mail_says_what_each_check_means_and_what_blocks(params, postbus):
     tasks.meld(params, "r1")
-    text = postbus.voor(ADRES[LEIDEN])[0].tekst
+    text = _plat(postbus.voor(ADRES[LEIDEN])[0].tekst)
     assert "Als uitvoerder ontvangt u ook de bevindingen over de inburgering van Oegstgeest." in text
-    assert "GM0546 Leiden: score" in text and "GM0579 Oegstgeest: score" in text
-    assert "Meer dan een open dossier voor een persoon: Voor deze persoon staan twee" in text
-    assert "Dit is de eerste controle" in text
+    assert "GM0546 Leiden: score" in text
+    # Oegstgeest's card in its uitvoerder's mail: the inburgering checks' counts, no score
+    assert (
+        "GM0579 Oegstgeest: de inburgering die u uitvoert" in text and "GM0579 Oegstgeest: score" not in text
+    )
+    assert "- Meer dan een open dossier voor een persoon: Voor deze persoon staan twee" in text
+    assert "Dit is de eerste mail van regie aan u." in text
 
 
 def test_no_mail_when_there_is_nothing_to_say(tmp_path, postbus, monkeypatch):
@@ -212,6 +231,14 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
     monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
     shutil.copytree(root, tmp_path / "r", ignore=shutil.ignore_patterns("data_docs"))
     base = tmp_path / "r"
+    p = {
+        "warehouse": str(base / "wh.duckdb"),
+        "home": str(base / "home"),
+        "peildatum": PEILDATUM,
+        "contacten": _contacten(tmp_path / "c.yml"),
+    }
+    assert tasks.meld({**p, "run_id": "r1"}, "r1")["verzonden"] == 5  # the mails of run r1
+    postbus.berichten.clear()
     people = sc.personen
     by = {p.klantnummer: p for p in people}
     by["F-uren_buiten_bereik"].activiteiten[0].uren = "2000"
@@ -227,20 +254,19 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
         correctie={(VOORSCHOTEN, "2024-II"): 3},
     )
     ingest(base / "landing", base / "home", base / "wh.duckdb", run_id="r2")
-    p = {
-        "warehouse": str(base / "wh.duckdb"),
-        "home": str(base / "home"),
-        "peildatum": PEILDATUM,
-        "contacten": _contacten(tmp_path / "c.yml"),
-    }
     tasks.controleer({**p, "run_id": "r2"})
     result = tasks.meld({**p, "run_id": "r2"}, "r2")
-    assert result["verzonden"] == 5
+    # Voorschoten and Wassenaar: nothing new since their mail of run r1 (GM9999 has no address)
+    assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 2}
+    assert sorted(a for m in postbus.berichten for a in m.aan) == sorted(
+        ADRES[c] for c in (LV, LEIDEN, OEGSTGEEST)
+    )
 
     (lv,) = postbus.voor(ADRES[LV])
-    assert "Uren buiten 0-2000: 1 -> 0" in lv.tekst
-    assert "Leerroute gestart zonder taalaanbieder: 1 -> 2" in lv.tekst
-    assert re.search(r"Sinds de controle van \d\d-\d\d-\d{4}: 1 nieuwe en 1 opgeloste bevindingen", lv.tekst)
+    assert "Uren buiten 0-2000: 1 -> 0" in _plat(lv.tekst)
+    assert "Leerroute gestart zonder taalaanbieder: 1 -> 2" in _plat(lv.tekst)
+    assert "Sinds de vorige mail: 1 nieuwe en 1 opgeloste bevindingen." in lv.tekst
+    assert re.search(r"sinds onze vorige mail van \d\d-\d\d-\d{4}\.", _plat(lv.tekst))
     rows = {r["klantnummer"]: r for r in lv.rijen()}
     assert rows["OK-GM1916-2"]["nieuw"] == "ja"
     assert rows["F-leerroute_zonder_taalaanbieder"]["nieuw"] == "nee"
@@ -249,8 +275,8 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
     (oeg,) = postbus.voor(ADRES[OEGSTGEEST])
     assert oeg.onderwerp.endswith("alle bevindingen opgelost")
     assert oeg.rijen() == []
-    assert "PIP zonder leerroute: 1 -> 0" in oeg.tekst
-    assert "TVS: halfjaar meer dan eens in één levering: 1 -> 0" in oeg.tekst  # COA's file is rewritten too
+    assert "PIP zonder leerroute: 1 -> 0" in _plat(oeg.tekst)
+    assert "TVS: halfjaar meer dan eens in één levering: 1 -> 0" in _plat(oeg.tekst)  # COA's file too
     assert "4 opgeloste" in oeg.tekst
 
     text = scorecard_text(p["warehouse"], "r2")
@@ -349,10 +375,10 @@ def test_a_record_goes_to_the_gemeente_that_delivered_it_whatever_its_woongemeen
         return [r for r in mail.rijen() if r["klantnummer"] == "V-buiten-uitvoering"]
 
     assert sorted((r["gemeentecode"], r["controle"]) for r in rijen(LEIDEN)) == [
-        (LEIDEN, "pip_zonder_leerroute"),
-        (LEIDEN, "woongemeente_buiten_uitvoering"),
+        (LEIDEN, NAAM["pip_zonder_leerroute"]),
+        (LEIDEN, NAAM["woongemeente_buiten_uitvoering"]),
     ]
-    (finding,) = [r for r in rijen(LEIDEN) if r["controle"] == "woongemeente_buiten_uitvoering"]
+    (finding,) = [r for r in rijen(LEIDEN) if r["controle"] == NAAM["woongemeente_buiten_uitvoering"]]
     assert finding["bevinding"] == "woongemeente GM0626 hoort niet bij de gemeenten van uitvoerder GM0546"
     assert rijen(VOORSCHOTEN) == [] and rijen(LV) == [] and rijen(OEGSTGEEST) == []
     # every municipal record in a mail was delivered by the recipient or by its uitvoerder
