@@ -7,8 +7,13 @@ since then; a server that is down is recorded, never raised.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
 import shutil
+import subprocess
+import sys
+import threading
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -239,7 +244,7 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
     }
     assert tasks.meld({**p, "run_id": "r1"}, "r1")["verzonden"] == 5  # the mails of run r1
     postbus.berichten.clear()
-    people = sc.personen
+    people = copy.deepcopy(sc.personen)  # the module's scenario stays as it was
     by = {p.klantnummer: p for p in people}
     by["F-uren_buiten_bereik"].activiteiten[0].uren = "2000"
     by["F-pip_zonder_leerroute"].routes = [Route("B1", LEVERING.replace(month=1))]
@@ -329,12 +334,34 @@ def test_contacts_file_is_checked(tmp_path, monkeypatch):
         ("gemeenten:\n  GM19: [a@b.nl]\n", "not a gemeentecode"),
         ("gemeenten:\n  GM1916: [geen-adres]\n", "not an e-mail address"),
         ("gemeenten: [1, 2]\n", "must map each gemeentecode"),
+        ("antwoord_aan: geen adres\n", "line 1: 'geen adres' is not an e-mail address"),
+        ("antwoord_aan: 'Team <a@b.nl'\n", "is not an e-mail address"),
+        ("hersteltermijn_dagen: 0\n", "line 1: '0' is not a number of days from 1 to 365"),
+        (
+            "gemeenten:\n  GM1916: {aan: a@b.nl, hersteltermijn_dagen: twee}\n",
+            "line 2: 'twee' is not a number",
+        ),
+        ("gemeenten:\n  GM1916: {aan: a@b.nl, termijn: 3}\n", "unknown key 'termijn' in GM1916"),
     ):
         f.write_text(bad)
         with pytest.raises(contacten.ContactenFout, match=why):
             contacten.laad(f)
     with pytest.raises(contacten.ContactenFout, match="does not exist"):
         contacten.laad(tmp_path / "nergens.yml")
+    # Reply-To and deadline: the gemeente's own, else the file's; neither: none
+    f.write_text(
+        "antwoord_aan: 'Team data <vragen@regio.example.nl>'\nhersteltermijn_dagen: 14\ngemeenten:\n"
+        "  GM1916: {aan: a@lv.example.nl, antwoord_aan: inburgering@lv.example.nl, hersteltermijn_dagen: 7}\n"
+        "  GM0626: x@v.example.nl\n"
+    )
+    book = contacten.laad(f)
+    assert (book.antwoord_aan("GM1916"), book.termijn("GM1916")) == ("inburgering@lv.example.nl", 7)
+    assert (book.antwoord_aan("GM0626"), book.termijn("GM0626")) == (
+        "Team data <vragen@regio.example.nl>",
+        14,
+    )
+    f.write_text("gemeenten:\n  GM0626: x@v.example.nl\n")
+    assert (contacten.laad(f).antwoord_aan("GM0626"), contacten.laad(f).termijn("GM0626")) == (None, None)
 
 
 def test_the_example_contacts_file_is_valid():
@@ -418,3 +445,251 @@ def test_attachment_cells_that_a_spreadsheet_would_run_are_neutralised(value):
         assert parsed[col] == "'" + value, col
     assert parsed["regel"] == "7"  # numbers stay numbers
     assert data.splitlines()[1].startswith('"')  # every cell quoted
+
+
+# --- one mail per gemeente per change (issue 10) ------------------------------------------
+
+
+def _ontvangers(postbus) -> list[str]:
+    return sorted(a for m in postbus.berichten for a in m.aan)
+
+
+def _zonder(result: dict) -> dict:
+    return {k: v for k, v in result.items() if v}
+
+
+def test_a_rerun_with_nothing_new_sends_nothing(params, postbus):
+    assert tasks.meld(params, "r1")["verzonden"] == 5
+    assert len(postbus.berichten) == 5
+    # the same run again, then a new check run over the same deliveries: nothing new to say
+    again = tasks.meld(params, "r1")
+    assert again == {"verzonden": 0, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 5}
+    tasks.controleer({**params, "run_id": "r1-opnieuw"})
+    assert _zonder(tasks.meld({**params, "run_id": "r1-opnieuw"}, "r1-opnieuw")) == {
+        "geen_adres": 1,
+        "geen_melding": 5,
+    }
+    assert len(postbus.berichten) == 5
+
+
+def test_a_new_finding_mails_each_gemeente_concerned_once(run1, tmp_path, postbus, monkeypatch):
+    """A Voorschoten client's route loses its taalaanbieder in Leidschendam-Voorburg's export:
+    Voorschoten (whose inburgeraar it is) and Leidschendam-Voorburg (its uitvoerder, whose
+    klantnummer it is) get one mail each; nobody else gets one."""
+    sc, root = run1
+    monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
+    shutil.copytree(root, tmp_path / "r", ignore=shutil.ignore_patterns("data_docs"))
+    base = tmp_path / "r"
+    p = {"warehouse": str(base / "wh.duckdb"), "home": str(base / "home"), "peildatum": PEILDATUM}
+    p["contacten"] = _contacten(tmp_path / "c.yml")
+    assert tasks.meld({**p, "run_id": "r1"}, "r1")["verzonden"] == 5
+    postbus.berichten.clear()
+
+    people = copy.deepcopy(sc.personen)
+    next(x for x in people if x.klantnummer == "OK-GM0626-1").routes[0].taalaanbieder = None
+    write_landing(tmp_path / "nieuw", people)
+    leerroutes = f"gemeente/{LV}/{PEILDATUM}/leerroutes.csv"  # only this file is delivered again
+    shutil.copy(tmp_path / "nieuw" / leerroutes, base / "landing" / leerroutes)
+    ingest(base / "landing", base / "home", base / "wh.duckdb", run_id="r2")
+    tasks.controleer({**p, "run_id": "r2"})
+    result = tasks.meld({**p, "run_id": "r2"}, "r2")
+
+    assert result == {"verzonden": 2, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 3}
+    assert _ontvangers(postbus) == sorted([ADRES[VOORSCHOTEN], ADRES[LV]])
+    for code in (VOORSCHOTEN, LV):
+        (mail,) = postbus.voor(ADRES[code])
+        (new,) = [r for r in mail.rijen() if r["nieuw"] == "ja"]
+        assert (new["klantnummer"], new["controle"]) == (
+            "OK-GM0626-1",
+            NAAM["leerroute_zonder_taalaanbieder"],
+        )
+        assert new["klantnummer_van"] == "Leidschendam-Voorburg (GM1916)"
+        assert "Sinds de vorige mail: 1 nieuwe en 0 opgeloste bevindingen." in _plat(mail.tekst)
+    # and once only: the next run over the same state is silent
+    tasks.controleer({**p, "run_id": "r3"})
+    assert tasks.meld({**p, "run_id": "r3"}, "r3")["verzonden"] == 0
+    assert len(postbus.berichten) == 2
+
+
+def _signalen(warehouse: str, rows: list[tuple]) -> None:
+    """marts.fct_signalen as dbt builds it (issue 10), with exactly ``rows``."""
+    with connect(warehouse) as wh:
+        wh.execute("create schema if not exists marts")
+        wh.execute(
+            "create or replace table marts.fct_signalen (gemeentecode varchar, peildatum date, signaal varchar, "
+            "ernst varchar, waarde numeric(18, 2), drempel numeric(18, 2), sinds date, toelichting varchar, "
+            "titel varchar, eenheid varchar)"
+        )
+        for row in rows:
+            wh.execute("insert into marts.fct_signalen values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+
+PIP_TE_LAAT = (
+    LEIDEN, PEILDATUM, "pip_termijn_verstreken", "urgent", 3, 0, "2025-01-01",
+    "3 inburgeraars hebben meer dan tien weken na inschrijving in de BRP nog geen PIP.",
+    "Inburgeraars zonder PIP na de wettelijke termijn", "personen",
+)  # fmt: skip
+ACHTERSTAND = (
+    WASSENAAR, PEILDATUM, "achterstand_gestegen", "let_op", 4, 0, "2024-07-01",
+    "De achterstand op de taakstelling is 4 hoger dan een half jaar eerder (2024-II).",
+    "De achterstand in de huisvesting groeit", "personen",
+)  # fmt: skip
+
+
+def test_signals_are_in_the_same_mail_and_a_new_signal_mails_its_gemeente_once(params, postbus):
+    _signalen(params["warehouse"], [PIP_TE_LAAT])
+    assert tasks.meld(params, "r1")["verzonden"] == 5
+    (leiden,) = postbus.voor(ADRES[LEIDEN])
+    assert leiden.onderwerp.endswith(": 10 bevindingen, 1 signaal")
+    text = _plat(leiden.tekst)
+    assert (
+        "SIGNALEN - Urgent: Inburgeraars zonder PIP na de wettelijke termijn (sinds 01-01-2025) "
+        "3 inburgeraars hebben meer dan tien weken na inschrijving in de BRP nog geen PIP."
+    ) in text
+    assert "pip_termijn_verstreken" not in leiden.bericht.as_string()
+    assert all("SIGNALEN" not in m.tekst for m in postbus.berichten if m is not leiden)  # Leiden's own
+
+    postbus.berichten.clear()
+    assert tasks.meld(params, "r1")["verzonden"] == 0  # nothing new
+    _signalen(params["warehouse"], [PIP_TE_LAAT, ACHTERSTAND])
+    assert _zonder(tasks.meld(params, "r1")) == {"verzonden": 1, "geen_adres": 1, "geen_melding": 4}
+    (wassenaar,) = postbus.berichten
+    assert wassenaar.aan == [ADRES[WASSENAAR]]
+    assert "Let op: De achterstand in de huisvesting groeit (sinds 01-07-2024)" in _plat(wassenaar.tekst)
+
+    # a changed value is no news; a signal that ends is
+    postbus.berichten.clear()
+    _signalen(params["warehouse"], [PIP_TE_LAAT, ACHTERSTAND[:4] + (5,) + ACHTERSTAND[5:]])
+    assert tasks.meld(params, "r1")["verzonden"] == 0
+    _signalen(params["warehouse"], [ACHTERSTAND])
+    assert tasks.meld(params, "r1")["verzonden"] == 1
+    (leiden,) = postbus.berichten
+    assert leiden.aan == [ADRES[LEIDEN]]
+    assert "Signaal niet meer van toepassing: Inburgeraars zonder PIP na de wettelijke termijn" in _plat(
+        leiden.tekst
+    )
+    assert leiden.onderwerp.endswith(": 10 bevindingen")
+
+
+class _Haperend(Postbus):
+    """Accepts the first mails; holds the connection of mail number ``bij`` without answering."""
+
+    def __init__(self, bij: int) -> None:
+        super().__init__()
+        self.bij, self.binnen, self.hangt = bij, 0, threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import asyncio
+
+        self.binnen += 1
+        if self.binnen == self.bij:
+            self.hangt.set()
+            await asyncio.sleep(120)
+            return "451 te laat"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_run_killed_while_mailing_sends_no_duplicate_when_run_again(params, postbus, monkeypatch):
+    """The mailing process is killed (SIGKILL) while the server holds its third mail: the
+    rerun sends the three mails that were not delivered, and no gemeente gets two."""
+    slow = _Haperend(bij=3)
+    port = free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("AIRFLOW_CONN_")}
+    env["AIRFLOW_CONN_SMTP_DEFAULT"] = f"smtp://127.0.0.1:{port}?retry_limit=1"
+    code = "import json, sys; from regie.quality import tasks; tasks.meld(json.loads(sys.argv[1]), 'r1')"
+    proc = subprocess.Popen([sys.executable, "-c", code, __import__("json").dumps(params)], env=env)
+    try:
+        assert slow.hangt.wait(180), "the third mail never reached the server"
+    finally:
+        proc.kill()
+        proc.wait()
+        controller.stop()
+    assert _ontvangers(slow) == sorted([ADRES[LEIDEN], ADRES[OEGSTGEEST]])  # GM0546, GM0579 went out
+    assert [(r[0], r[2]) for r in _meldingen(params["warehouse"])] == [
+        (LEIDEN, "verzonden"),
+        (OEGSTGEEST, "verzonden"),
+    ]
+
+    result = tasks.meld(params, "r1")
+    assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 2}
+    assert _ontvangers(postbus) == sorted(ADRES[c] for c in (VOORSCHOTEN, WASSENAAR, LV))
+    assert sorted(_ontvangers(slow) + _ontvangers(postbus)) == sorted(ADRES.values())  # each exactly once
+
+
+def test_the_mail_is_html_with_text_reply_to_and_deadline(params, postbus, tmp_path):
+    book = tmp_path / "c.yml"
+    book.write_text(
+        "afzender: 'regie <regie@example.nl>'\n"
+        "antwoord_aan: 'Team data <vragen@regio.example.nl>'\n"
+        "hersteltermijn_dagen: 14\n"
+        "gemeenten:\n"
+        + "".join(f"  {c}: [{ADRES[c]}]\n" for c in (LV, WASSENAAR, LEIDEN, OEGSTGEEST))
+        + f"  {VOORSCHOTEN}:\n    aan: [{ADRES[VOORSCHOTEN]}]\n"
+        "    antwoord_aan: inburgering@lv.example.nl\n    hersteltermijn_dagen: 21\n",
+        encoding="utf-8",
+    )
+    tasks.meld({**params, "contacten": str(book)}, "r1")
+    with connect(params["warehouse"], read_only=True) as wh:
+        ((gecontroleerd_op,),) = wh.query(
+            "select max(gecontroleerd_op) from marts.fct_registratiekwaliteit where run_id = 'r1'"
+        )
+    for code, adres in ADRES.items():
+        (mail,) = postbus.voor(adres)
+        msg = mail.bericht
+        assert msg.get_content_type() == "multipart/mixed"
+        alternative, bijlage = msg.get_payload()
+        assert [x.get_content_type() for x in alternative.get_payload()] == ["text/plain", "text/html"]
+        assert bijlage.get_content_type() == "text/csv" and bijlage.get_filename().startswith("bevindingen_")
+        html = alternative.get_payload()[1].get_content()
+        dagen, antwoord = (21, "inburgering@lv.example.nl") if code == VOORSCHOTEN else (14, None)
+        assert msg["Reply-To"] == (antwoord or "Team data <vragen@regio.example.nl>")
+        deadline = (gecontroleerd_op.date() + dt.timedelta(days=dagen)).strftime("%d-%m-%Y")
+        assert f"herstel ze in uw eigen systeem vóór {deadline}." in _plat(mail.tekst), code
+        assert f"vóór {deadline}" in html
+        assert f"uw antwoord gaat naar {msg['Reply-To']}" in _plat(mail.tekst)
+        # lines that fit a mail window, in the text; no check code anywhere a person reads
+        assert max(len(line) for line in mail.tekst.splitlines()) <= 76, code
+        for check in NAAM:
+            # (the test's klantnummers are named after checks: F-brp_zonder_pip)
+            text = mail.tekst + html + bijlage.get_content()
+            assert not re.search(rf"(?<![-\w]){check}\b", text), (code, check)
+        # nothing the HTML would fetch
+        assert not re.search(r"(src|href)\s*=|https?://|<script|<link|@import", html, re.IGNORECASE), code
+    # a commissioning gemeente sees whose klantnummers its records carry
+    v = postbus.voor(ADRES[VOORSCHOTEN])[0]
+    assert {r["klantnummer_van"] for r in v.rijen() if r["klantnummer"]} == {"Leidschendam-Voorburg (GM1916)"}
+    assert (
+        "klantnummer_van: Leidschendam-Voorburg (GM1916). Die organisatie voert de inburgering voor u uit"
+        in _plat(v.tekst)
+    )
+    lv = postbus.voor(ADRES[LV])[0]
+    assert {r["klantnummer_van"] for r in lv.rijen() if r["klantnummer"]} == {
+        "Leidschendam-Voorburg (GM1916)"
+    }
+    assert "Het zijn uw eigen klantnummers." in _plat(lv.tekst)
+
+
+def test_the_mail_shows_the_scorecards_figures(params, postbus):
+    """Each gemeente's headline in its mail is its line on the scorecard; an uitvoerder sees the
+    counts of the inburgering checks of the gemeenten it executes for, as on the scorecard,
+    and no score of its own for them (once "99,6%; 2 van 14" against "99,7%; 2 van 18")."""
+    tasks.meld(params, "r1")
+    card = scorecard_text(params["warehouse"], "r1")
+    kop = {line.split()[0]: line for line in re.findall(r"^  (GM\d{4} [^:]+: score .+)$", card, re.MULTILINE)}
+    assert set(kop) >= set(ADRES)
+    for code, adres in ADRES.items():
+        (mail,) = postbus.voor(adres)
+        assert kop[code] in _plat(mail.tekst), code
+    # Oegstgeest's failing inburgering checks, as its scorecard counts them, in Leiden's mail
+    oeg = card.split("GM0579 Oegstgeest:", 1)[1].split("\n  GM", 1)[0]
+    regels = re.findall(r"^\s+(blokkerend|waarschuwing)\s+(.+?)\s+(\d+) van\s+(\d+)$", oeg, re.MULTILINE)
+    leiden = _plat(postbus.voor(ADRES[LEIDEN])[0].tekst)
+    shown = [
+        (e, n, a, g) for e, n, a, g in regels if n != NAAM["tvs_periode_dubbel"]
+    ]  # housing: not Leiden's
+    assert len(shown) == 2
+    for ernst, naam, afgekeurd, gecontroleerd in shown:
+        assert f"- {naam} ({ernst}): {afgekeurd} van {gecontroleerd} records afgekeurd" in leiden
+    assert NAAM["tvs_periode_dubbel"] not in leiden

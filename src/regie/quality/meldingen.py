@@ -515,8 +515,7 @@ class _Inhoud:
         if self.laatste is None:
             return []
         out = [
-            f"Sinds de vorige mail: {self.nieuw} nieuwe en {self.opgelost} opgeloste "
-            f"{'bevinding' if self.nieuw + self.opgelost == 1 else 'bevindingen'}."
+            f"Sinds de vorige mail: {self.nieuw} nieuwe en {self.opgelost} opgeloste bevindingen."
         ]
         for k in self.cards:
             for reg in k.regels:
