@@ -514,9 +514,7 @@ class _Inhoud:
     def veranderd(self) -> list[str]:
         if self.laatste is None:
             return []
-        out = [
-            f"Sinds de vorige mail: {self.nieuw} nieuwe en {self.opgelost} opgeloste bevindingen."
-        ]
+        out = [f"Sinds de vorige mail: {self.nieuw} nieuwe en {self.opgelost} opgeloste bevindingen."]
         for k in self.cards:
             for reg in k.regels:
                 if reg.veranderd:
