@@ -234,7 +234,7 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
     problems were all solved (a re-delivery of the same date: a new version of each file)."""
     sc, root = run1
     monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
-    shutil.copytree(root, tmp_path / "r", ignore=shutil.ignore_patterns("data_docs"))
+    shutil.copytree(root, tmp_path / "r")
     base = tmp_path / "r"
     p = {
         "warehouse": str(base / "wh.duckdb"),
@@ -478,7 +478,7 @@ def test_a_new_finding_mails_each_gemeente_concerned_once(run1, tmp_path, postbu
     klantnummer it is) get one mail each; nobody else gets one."""
     sc, root = run1
     monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
-    shutil.copytree(root, tmp_path / "r", ignore=shutil.ignore_patterns("data_docs"))
+    shutil.copytree(root, tmp_path / "r")
     base = tmp_path / "r"
     p = {"warehouse": str(base / "wh.duckdb"), "home": str(base / "home"), "peildatum": PEILDATUM}
     p["contacten"] = _contacten(tmp_path / "c.yml")

@@ -16,7 +16,7 @@ import pyarrow as pa
 from ..config import Settings
 from ..warehouse import connect, describe
 from . import contacten as contacten_mod
-from . import schema
+from . import pagina, schema
 from .catalogus import laad_controles
 from .gegevens import Gegevens
 from .meldingen import stel_op
@@ -28,8 +28,9 @@ from .verzenden import GeenVerbinding, server, verstuur
 log = logging.getLogger("regie.quality")
 
 
-def data_docs_dir(settings: Settings):
-    return settings.home / "quality" / "data_docs"
+def pagina_dir(settings: Settings):
+    """Where regie's page of findings goes: ``<home>/quality/bevindingen.html``."""
+    return settings.home / "quality"
 
 
 def _run_id(settings: Settings, given: str | None = None) -> str:
@@ -42,14 +43,13 @@ def controleer_gegevens(
     *,
     alleen_ernst: str | None = None,
     bron: str = "auto",
-    docs=None,
 ) -> Resultaat:
     """Load the tables, run the checks (all, or those of one severity), count per gemeente."""
     controles = [c for c in laad_controles() if alleen_ernst is None or c.ernst == alleen_ernst]
     started = dt.datetime.now().replace(microsecond=0)
     with connect(settings.warehouse) as wh:
         g = Gegevens(wh, settings.peildatum, bron)
-        uitkomsten = valideer(controles, g, docs, run_id)
+        uitkomsten = valideer(controles, g, run_id)
         res = verwerk(uitkomsten, controles, g, run_id, started)
         log.info(
             "%d controles op %s (peildatum %s; gelezen uit %s)",
@@ -62,13 +62,13 @@ def controleer_gegevens(
 
 
 def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
-    """Run every check, store the counts and findings, and write the Data Docs."""
+    """Run every check, store the counts and findings, and write the page of findings."""
     settings = Settings.resolve(params)
     run_id = _run_id(settings, run_id)
-    docs = data_docs_dir(settings)
-    res = controleer_gegevens(settings, run_id, docs=docs)
+    res = controleer_gegevens(settings, run_id)
     with connect(settings.warehouse) as wh:
         bewaar(wh, res)
+        pagina_pad = pagina.schrijf(wh, run_id, pagina_dir(settings))
     gemeenten = sorted({t.gemeentecode for t in res.tellingen if t.gemeentecode})
     blokkerend = sum(1 for b in res.bevindingen if b.ernst == "blokkerend")
     for gm in gemeenten:
@@ -88,7 +88,7 @@ def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, A
         "bevindingen": len(res.bevindingen),
         "blokkerend": blokkerend,
         "fouten": res.fouten,
-        "data_docs": str(docs / "index.html"),
+        "pagina": str(pagina_pad),
     }
 
 
