@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -693,3 +694,28 @@ def test_the_mail_shows_the_scorecards_figures(params, postbus):
     for ernst, naam, afgekeurd, gecontroleerd in shown:
         assert f"- {naam} ({ernst}): {afgekeurd} van {gecontroleerd} records afgekeurd" in leiden
     assert NAAM["tvs_periode_dubbel"] not in leiden
+
+
+def test_the_monitor_report_is_attached_when_it_is_new(params, postbus):
+    """Leiden's report of the peildatum (as the monitor writes it) goes with its next mail, once."""
+    folder = Path(params["home"]) / "monitor" / PEILDATUM
+    folder.mkdir(parents=True)
+    (folder / f"{LEIDEN}_{PEILDATUM}.pdf").write_bytes(b"%PDF-1.7 monitor Leiden\n%%EOF\n")
+    tasks.meld(params, "r1")
+
+    def bijlagen(mail) -> list[tuple[str, str]]:
+        return [(p.get_filename(), p.get_content_type()) for p in mail.bericht.iter_attachments()]
+
+    (leiden,) = postbus.voor(ADRES[LEIDEN])
+    assert bijlagen(leiden) == [
+        (f"bevindingen_{LEIDEN}_{PEILDATUM}.csv", "text/csv"),
+        (f"{LEIDEN}_{PEILDATUM}.pdf", "application/pdf"),
+    ]
+    assert "Ook bijgevoegd: de monitor van peildatum 25-02-2025" in _plat(leiden.tekst)
+    assert all(len(bijlagen(m)) == 1 for m in postbus.berichten if m is not leiden)
+    # the next mail to Leiden (a new signal) does not carry the same report again
+    postbus.berichten.clear()
+    _signalen(params["warehouse"], [PIP_TE_LAAT])
+    assert tasks.meld(params, "r1")["verzonden"] == 1
+    (leiden,) = postbus.berichten
+    assert bijlagen(leiden) == [(f"bevindingen_{LEIDEN}_{PEILDATUM}.csv", "text/csv")]

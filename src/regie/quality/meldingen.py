@@ -44,6 +44,7 @@ import io
 import json
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -116,6 +117,7 @@ class Melding:
     vingerafdruk: str = ""
     signalen: list[Signaal] = field(default_factory=list)
     peildatum: dt.date | None = None
+    rapport: Path | None = None  # the gemeente's monitor report, attached when it is new
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class VorigeMelding:
     vingerafdruk: str | None
     verwerkt_op: dt.datetime
     signalen: tuple[str, ...]  # titles of the signals it named
+    rapport: str | None = None  # the report it carried (file name)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -238,7 +241,7 @@ def vorige_meldingen(wh: Warehouse) -> dict[str, VorigeMelding]:
     have = set(schema.kolommen(wh, schema.MELDINGEN))
     if not have:
         return {}
-    extra = ", ".join(c if c in have else f"null as {c}" for c in ("vingerafdruk", "signalen"))
+    extra = ", ".join(c if c in have else f"null as {c}" for c in ("vingerafdruk", "signalen", "rapport"))
     rows = wh.query(
         f"""
         select gemeentecode, run_id, verwerkt_op, {extra}
@@ -251,9 +254,9 @@ def vorige_meldingen(wh: Warehouse) -> dict[str, VorigeMelding]:
         """
     )
     out = {}
-    for code, run_id, op, vinger, sig in rows:
+    for code, run_id, op, vinger, sig, rapport in rows:
         titels = tuple(json.loads(sig)) if sig else ()
-        out[code] = VorigeMelding(run_id, vinger, op, titels)
+        out[code] = VorigeMelding(run_id, vinger, op, titels, rapport)
     return out
 
 
@@ -278,8 +281,13 @@ def stel_op(
     contacten: Contacten,
     uitvoering: dict[str, set[str]],
     vorige: dict[str, VorigeMelding] | None = None,
+    rapporten: Path | None = None,
 ) -> tuple[list[Melding], list[str]]:
-    """The mails of a run, and the gemeenten that get none (nothing new since their last mail)."""
+    """The mails of a run, and the gemeenten that get none (nothing new since their last mail).
+
+    ``rapporten``: the folder of the monitor reports (``<home>/monitor``); a gemeente's report
+    of the run's peildatum, ``<peildatum>/<code>_<peildatum>.pdf``, is attached to its mail when
+    its last mail did not carry it already. A report alone does not make a mail."""
     run = resultaten.run_info(wh, run_id)
     if run is None:
         return [], []
@@ -384,6 +392,11 @@ def stel_op(
             ", ".join(delen) if delen else "alle bevindingen opgelost"
         )
         bijlage_naam = f"bevindingen_{r}_{run.peildatum}.csv"
+        rapport = None
+        if rapporten is not None and run.peildatum is not None:
+            kandidaat = rapporten / str(run.peildatum) / f"{r}_{run.peildatum}.pdf"
+            if kandidaat.is_file() and (laatste is None or laatste.rapport != kandidaat.name):
+                rapport = kandidaat
         inhoud = _Inhoud(
             ontvanger=r,
             titel=titel,
@@ -418,6 +431,7 @@ def stel_op(
             eigen_houder=_titel(r, namen),
             termijn=termijn,
             antwoord_aan=contacten.antwoord_aan(r),
+            rapport=rapport.name if rapport else None,
         )
         meldingen.append(
             Melding(
@@ -436,6 +450,7 @@ def stel_op(
                 vingerafdruk=vinger,
                 signalen=mijn_signalen,
                 peildatum=run.peildatum,
+                rapport=rapport,
             )
         )
     return meldingen, stil
@@ -479,6 +494,7 @@ class _Inhoud:
     eigen_houder: str
     termijn: dt.date | None
     antwoord_aan: str | None
+    rapport: str | None = None
 
     def inleiding(self) -> str:
         return (
@@ -524,6 +540,14 @@ class _Inhoud:
         for t in self.signalen_weg:
             out.append(f"Signaal niet meer van toepassing: {t}")
         return out
+
+    def monitor(self) -> str | None:
+        if not self.rapport:
+            return None
+        return (
+            f"Ook bijgevoegd: de monitor van peildatum {_datum(self.run.peildatum)} ({self.rapport}), "
+            "met de cijfers van uw gemeente voor bestuur en raad."
+        )
 
     def bijlage(self) -> str:
         if not self.n:
@@ -589,6 +613,8 @@ def _tekst(i: _Inhoud) -> str:
         lines += _alinea("De cijfers worden weer bijgewerkt zodra de blokkerende bevindingen zijn hersteld.")
     lines += ["", "DE BIJLAGE"]
     lines += _alinea(i.bijlage())
+    if i.monitor():
+        lines += _alinea(i.monitor())
     if i.uitleg:
         lines += ["", "WAT DE CONTROLES BETEKENEN"]
         for naam, text in i.uitleg:
@@ -661,6 +687,7 @@ td.getal { text-align: right; }
 {% endif %}
 <h2>De bijlage</h2>
 <p>{{ i.bijlage() }}</p>
+{% if i.monitor() %}<p>{{ i.monitor() }}</p>{% endif %}
 {% if i.uitleg %}
 <h2>Wat de controles betekenen</h2>
 <dl>

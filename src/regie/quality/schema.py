@@ -123,6 +123,7 @@ MELDINGEN = Table(
         ("vingerafdruk", "varchar"),  # what the mail is about (regie.quality.meldingen.vingerafdruk)
         ("signalen", "varchar"),  # JSON list of the titles of the signals it named
         ("peildatum", "date"),
+        ("rapport", "varchar"),  # the monitor report it carried (file name), if any
     ),
 )
 

@@ -109,7 +109,7 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     with connect(settings.warehouse) as wh:
         schema.ensure(wh)
         uitvoering = contacten_mod.uitvoering(wh, settings.peildatum or dt.date.today().isoformat())
-        meldingen, stil = stel_op(wh, run_id, book, uitvoering)
+        meldingen, stil = stel_op(wh, run_id, book, uitvoering, rapporten=settings.home / "monitor")
     smtp = None
     smtp_fout = None
     if any(m.aan for m in meldingen):
@@ -155,9 +155,10 @@ def bericht(m, afzender: str, run_id: str):
     ]
     if m.antwoord_aan:
         headers.append(("Reply-To", m.antwoord_aan))
-    return Bericht(
-        m.aan, m.onderwerp, m.tekst, m.html, afzender, ((m.bijlage_naam, m.bijlage),), tuple(headers)
-    )
+    bijlagen = [(m.bijlage_naam, m.bijlage)]
+    if m.rapport is not None:
+        bijlagen.append((m.rapport.name, m.rapport.read_bytes()))
+    return Bericht(m.aan, m.onderwerp, m.tekst, m.html, afzender, tuple(bijlagen), tuple(headers))
 
 
 def _leg_vast(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: str | None) -> None:
@@ -186,6 +187,9 @@ def _leg_vast(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: 
                         pa.string(),
                     ),
                     "peildatum": pa.array([m.peildatum], pa.date32()),
+                    "rapport": pa.array(
+                        [m.rapport.name if m.rapport and status == "verzonden" else None], pa.string()
+                    ),
                 }
             ),
         )

@@ -7,9 +7,10 @@ and sends (``send_email_smtp``); regie changes four things in a subclass,
 :class:`RegieSmtpHook`:
 
 - **the message**: the provider builds an HTML-only message; regie's has the
-  plain text and the HTML as alternatives (``multipart/alternative``) and the
-  CSV as a ``text/csv`` attachment, built from the provider's own message
-  (its headers, date, recipients);
+  plain text and the HTML as alternatives (``multipart/alternative``) and its
+  attachments (the CSV as ``text/csv``; any file, such as a monitor report's
+  PDF, by the type its name says), built from the provider's own message (its
+  headers, date, recipients);
 - **TLS**: implicit TLS only on port 465 or when ``disable_ssl`` is explicitly
   false, and STARTTLS whenever the server offers it and ``disable_tls`` is not
   true (the provider's default, SSL on every port and STARTTLS always, would
@@ -29,6 +30,7 @@ mails again (the last mail the gemeente *received* is still the old one).
 from __future__ import annotations
 
 import logging
+import mimetypes
 import smtplib
 import time
 from dataclasses import dataclass
@@ -60,7 +62,7 @@ class Bericht:
     tekst: str
     html: str
     afzender: str
-    bijlagen: tuple[tuple[str, bytes], ...] = ()  # (file name, CSV bytes)
+    bijlagen: tuple[tuple[str, bytes], ...] = ()  # (file name, bytes); the type follows the name
     headers: tuple[tuple[str, str], ...] = ()  # Reply-To, Message-ID, ...
 
 
@@ -121,7 +123,9 @@ def _hook_class():
             alternative.attach(html)
             msg.set_payload([alternative])
             for naam, data in self.bericht.bijlagen:
-                part = MIMEBase("text", "csv", charset="utf-8")
+                soort = mimetypes.guess_type(naam)[0] or "application/octet-stream"
+                hoofd, sub = soort.split("/", 1)
+                part = MIMEBase(hoofd, sub, **({"charset": "utf-8"} if hoofd == "text" else {}))
                 part.set_payload(data)
                 encoders.encode_base64(part)
                 part.add_header("Content-Disposition", "attachment", filename=naam)
