@@ -608,7 +608,7 @@ def _tekst(i: _Inhoud) -> str:
         lines += ["", "NIET BIJGEWERKT"]
         for gemeente, bron, besluit, controles in i.blokkades:
             lines += _alinea(
-                f"{gemeente}, levering van {bron}: {besluit} (blokkerende controle: {controles}).", "- ", "  "
+                f"{gemeente}, {bron}: {besluit} (blokkerende controle: {controles}).", "- ", "  "
             )
         lines += _alinea("De cijfers worden weer bijgewerkt zodra de blokkerende bevindingen zijn hersteld.")
     lines += ["", "DE BIJLAGE"]
@@ -680,7 +680,7 @@ td.getal { text-align: right; }
 <h2>Niet bijgewerkt</h2>
 <ul>
 {% for gemeente, bron, besluit, controles in i.blokkades %}
-<li>{{ gemeente }}, levering van {{ bron }}: {{ besluit }} (blokkerende controle: {{ controles }}).</li>
+<li>{{ gemeente }}, {{ bron }}: {{ besluit }} (blokkerende controle: {{ controles }}).</li>
 {% endfor %}
 </ul>
 <p>De cijfers worden weer bijgewerkt zodra de blokkerende bevindingen zijn hersteld.</p>
