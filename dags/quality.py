@@ -33,7 +33,7 @@ def _run_id(params: dict) -> str:
 
 @dag(
     dag_id="quality",
-    description="Registration-quality checks per gemeente, scorecard, Data Docs and a mail to each gemeente.",
+    description="Registration-quality checks per gemeente, scorecard, page of findings and a mail per change.",
     schedule=[MARTS],
     start_date=dt.datetime(2024, 1, 1),
     catchup=False,
@@ -45,9 +45,9 @@ def _run_id(params: dict) -> str:
         "### quality\n"
         "Runs the Great Expectations suites in `expectations/` on the deliveries in force, writes "
         "`marts.fct_registratiekwaliteit` and the failing records (`audit.kwaliteit_bevindingen`), "
-        "builds Data Docs under `<home>/quality/data_docs`, publishes again (so BI sees the counts), "
-        "then mails every gemeente with "
-        "something to say (Airflow connection `smtp_default`, addresses from `contacten`). "
+        "writes the page of findings `<home>/quality/bevindingen.html`, publishes again (so BI sees the counts), "
+        "then mails every gemeente for which something changed since its last mail "
+        "(Airflow connection `smtp_default`, addresses from `contacten`). "
         "An undeliverable mail is recorded in `audit.meldingen`; it never fails the run."
     ),
 )

@@ -100,11 +100,11 @@ def test_a_missing_landing_zone_is_refused(tmp_path):
         # the layout from the issue: a flat mapping without `gemeenten:`
         (
             "GM1916: [a@lv.example.nl]\n",
-            "line 1: unknown key 'GM1916' in the contacts file (allowed: afzender, beheer, gemeenten)",
+            "line 1: unknown key 'GM1916' in the contacts file (allowed: afzender, beheer, antwoord_aan, hersteltermijn_dagen, gemeenten)",
         ),
         (
             "afzender: regie <r@example.nl>\ngemeenten:\n  GM1916:\n    naam: LV\n    adres: [a@lv.example.nl]\n",
-            "line 5: unknown key 'adres' in GM1916 (allowed: naam, aan)",
+            "line 5: unknown key 'adres' in GM1916 (allowed: naam, aan, antwoord_aan, hersteltermijn_dagen)",
         ),
         ("gemeenten:\n  GM1916:\n    naam: LV\n", "line 3: GM1916: 'aan' is missing (where the mail goes)"),
         ("gemeenten:\n  GM19: [a@b.nl]\n", "line 2: 'GM19' is not a gemeentecode (GM and 4 digits)"),

@@ -166,17 +166,29 @@ def test_findings_name_records_by_klantnummer_file_and_line(gecontroleerd):
             assert not re.search(r"[0-9a-f]{64}", v), (col, v)
 
 
-def test_data_docs_are_written_and_hold_no_identifier(gecontroleerd):
+def test_the_page_of_findings_is_one_dutch_file_without_identifiers_or_external_requests(gecontroleerd):
+    """regie's own page replaces GX's Data Docs (CDN Bootstrap, jQuery, Vega, a newsletter box)."""
     sc, params, summary, *_ = gecontroleerd
-    docs = shutil.os.path.dirname(summary["data_docs"])
-    index = open(summary["data_docs"], encoding="utf-8").read()
-    assert "regie.dossiers" in index and "regie.leveringen" in index
-    ids, dates = needles(sc.identifiers, sc.birth_dates)
     from pathlib import Path
 
-    assert scan_files(Path(docs), ids, dates) == {}
-    for page in Path(docs).rglob("*.html"):
-        assert not re.search(r"[0-9a-f]{64}", page.read_text(encoding="utf-8")), page
+    page = Path(summary["pagina"])
+    assert page == Path(params["home"]) / "quality" / "bevindingen.html"
+    assert [p.name for p in page.parent.iterdir()] == ["bevindingen.html"]  # one file, nothing beside it
+    html = page.read_text(encoding="utf-8")
+    assert "<h1>Registratiekwaliteit, peildatum 25-02-2025</h1>" in html
+    # the scorecard's own headline per gemeente, and the checks by their Dutch names
+    card = scorecard_text(params["warehouse"], "r1")
+    for line in re.findall(r"^  (GM\d{4} [^:]+): (score .+)$", card, re.MULTILINE):
+        assert f">{line[0]}</h3>\n<p>{line[1]}</p>" in html, line
+    assert "Meer dan een open dossier voor een persoon" in html and "meerdere_open_dossiers" not in html
+    # nothing fetched from anywhere: no script, no stylesheet link, no URL
+    assert not re.search(r"<script|<link|<img|@import|https?:|src\s*=|//[a-z]", html, re.IGNORECASE)
+    assert {h for h in re.findall(r'href="([^"]*)"', html)} <= {
+        f"#{c}" for c in re.findall(r'id="([^"]+)"', html)
+    }
+    ids, dates = needles(sc.identifiers, sc.birth_dates)
+    assert scan_files(page.parent, ids, dates) == {}
+    assert not re.search(r"[0-9a-f]{64}", html)
 
 
 def test_scorecard_text_per_gemeente(gecontroleerd):

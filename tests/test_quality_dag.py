@@ -96,4 +96,4 @@ def test_quality_dag_runs_through_airflow_and_mails(tmp_path, monkeypatch):
     assert sorted(a for m in box.berichten for a in m.aan) == sorted(ADRES.values())
     text = quality.scorecard_text(given["warehouse"], report["run_id"])
     assert f"run {report['run_id']}" in text and "GM0546 Leiden" in text
-    assert (tmp_path / "home" / "quality" / "data_docs" / "index.html").exists()
+    assert (tmp_path / "home" / "quality" / "bevindingen.html").exists()

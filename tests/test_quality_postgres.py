@@ -52,6 +52,21 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
         book = tmp_path / "c.yml"
         book.write_text("gemeenten:\n" + "".join(f"  {c}: [{a}]\n" for c, a in ADRES.items()))
         assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 5
+        assert {r["gemeentecode"] for r in box.voor(ADRES["GM0626"])[0].rijen()} == {"GM0626"}
+        # nothing new: no mail; a signal for Voorschoten in the work area's fct_signalen: one mail
+        assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 0
+        with connect(pg_url) as wh:
+            wh.execute("create schema if not exists marts__werk")
+            wh.execute(
+                "create table marts__werk.fct_signalen as select 'GM0626'::varchar as gemeentecode, "
+                "date '2025-02-25' as peildatum, 'pip_termijn_verstreken'::varchar as signaal, "
+                "'urgent'::varchar as ernst, 3::numeric as waarde, 0::numeric as drempel, "
+                "date '2025-01-01' as sinds, '3 inburgeraars zonder PIP.'::varchar as toelichting, "
+                "'Inburgeraars zonder PIP na de wettelijke termijn'::varchar as titel"
+            )
+        assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 1
     finally:
         controller.stop()
-    assert {r["gemeentecode"] for r in box.voor(ADRES["GM0626"])[0].rijen()} == {"GM0626"}
+    assert [m.aan for m in box.berichten[5:]] == [[ADRES["GM0626"]]]
+    text = " ".join(box.berichten[5].tekst.split())  # the mail wraps its lines
+    assert "Urgent: Inburgeraars zonder PIP na de wettelijke termijn (sinds 01-01-2025)" in text

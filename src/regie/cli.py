@@ -206,7 +206,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  quarantine:  {home / 'quarantine'}\n"
         f"  logs:        {home / 'logs'}\n"
         f"  dbt docs:    {home / 'dbt' / 'docs' / 'index.html'}\n"
-        f"  data docs:   {home / 'quality' / 'data_docs'}\n"
+        f"  findings:    {home / 'quality' / 'bevindingen.html'}\n"
         f"  key:         {os.environ.get(pseudonym.ENV_KEY_FILE, '(from the environment)')}"
     )
     return code

@@ -217,10 +217,10 @@ def mail_text(r: dict[str, Any]) -> tuple[str, str]:
 
 
 def _mail(r: dict[str, Any], params: dict[str, Any]) -> str:
-    from email.message import EmailMessage
+    import html
 
     from .quality import contacten
-    from .quality.verzenden import GeenVerbinding, server, verstuur
+    from .quality.verzenden import Bericht, GeenVerbinding, server, verstuur
 
     book = contacten.laad(contacten.pad(params.get("contacten")))
     if book.beheer is None or not book.beheer.adressen:
@@ -230,13 +230,17 @@ def _mail(r: dict[str, Any], params: dict[str, Any]) -> str:
     except GeenVerbinding as exc:
         return f"not mailed: {exc}"
     subject, body = mail_text(r)
-    msg = EmailMessage()
-    msg["From"] = book.afzender or smtp.afzender or "regie <regie@localhost>"
-    msg["To"] = ", ".join(book.beheer.adressen)
-    msg["Subject"] = subject
-    msg.set_content(body)
-    result = verstuur(msg, smtp)
-    return f"mailed to {msg['To']}" if result.status == "verzonden" else f"not mailed: {result.fout}"
+    bericht = Bericht(
+        aan=book.beheer.adressen,
+        onderwerp=subject,
+        tekst=body,
+        html=f"<pre>{html.escape(body)}</pre>",
+        afzender=book.afzender or smtp.afzender or "regie <regie@localhost>",
+        headers=(("Auto-Submitted", "auto-generated"),),
+    )
+    result = verstuur(bericht, smtp)
+    to = ", ".join(bericht.aan)
+    return f"mailed to {to}" if result.status == "verzonden" else f"not mailed: {result.fout}"
 
 
 def notify_operator(context: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Registration quality: checks per gemeente, a scorecard, Data Docs, and a mail to each gemeente.
+"""Registration quality: checks per gemeente, a scorecard, a page of findings, and a mail to each gemeente.
 
     regie.quality.tasks.controleer(params)        run every check (GX), store counts and findings
     regie.quality.tasks.meld(params, run_id)      mail each gemeente about its own records

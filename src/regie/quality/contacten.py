@@ -7,9 +7,14 @@ The contacts file (YAML; ``--contacten FILE`` or ``REGIE_CONTACTEN``)::
       naam: Team data
       aan: [regie-beheer@example.nl]
     gemeenten:
+    antwoord_aan: "Team regie <regie-vragen@example.nl>"   # optional: Reply-To of every gemeente mail
+    hersteltermijn_dagen: 14                 # optional: the deadline, in days after the check
+    gemeenten:
       GM1916:
         naam: Leidschendam-Voorburg          # optional
         aan: [kwaliteit@leidschendam-voorburg.example.nl]
+        antwoord_aan: kwaliteit@holland-rijnland.example.nl   # optional, overrides the default
+        hersteltermijn_dagen: 10                             # optional, overrides the default
       GM0626: [informatie@voorschoten.example.nl]   # short form: just the addresses
 
 The layout is declared once, in :data:`SCHEMA`: every key the file may hold,
@@ -17,9 +22,13 @@ what it holds and what it means. :func:`laad` reads the file against it and
 refuses anything else with the line it is on (an unknown key, a flat
 ``GM1916: [address]`` mapping without ``gemeenten:``, an address that is not
 one); ``docs/quality.md`` describes the same fields, and a test keeps the two
-in step. To add a field (a reply-to address, a deadline per gemeente), add a
-:class:`Veld` to :data:`CONTACT` or :data:`SCHEMA` and a field to the dataclass
-it fills.
+in step. To add a field, add a :class:`Veld` to :data:`CONTACT` or
+:data:`SCHEMA` and a field to the dataclass it fills.
+
+``antwoord_aan`` and ``hersteltermijn_dagen`` may stand at the top level (for
+every gemeente) and in a gemeente's contact (for that gemeente); the gemeente's
+own value wins. :meth:`Contacten.antwoord_aan` and :meth:`Contacten.termijn`
+give the value that applies.
 
 What a recipient may read (its *reikwijdte*) does not come from this file but
 from the reference list of gemeenten (the dbt seed ``ref_gemeenten``, through
@@ -58,6 +67,8 @@ class Contact:
     gemeentecode: str  # the gemeentecode, or "beheer" for the operators
     adressen: tuple[str, ...]
     naam: str | None = None
+    antwoord_aan: str | None = None  # Reply-To: who answers questions about the mail
+    hersteltermijn_dagen: int | None = None  # the deadline: days after the check
 
 
 @dataclass(frozen=True)
@@ -66,10 +77,23 @@ class Contacten:
     afzender: str | None = None
     bestand: Path | None = None
     beheer: Contact | None = None
+    standaard_antwoord_aan: str | None = None
+    standaard_hersteltermijn_dagen: int | None = None
 
     def adressen(self, code: str) -> tuple[str, ...]:
         c = self.gemeenten.get(code)
         return c.adressen if c else ()
+
+    def antwoord_aan(self, code: str) -> str | None:
+        """The Reply-To of the mail to ``code``: its own contact, else the file's default."""
+        c = self.gemeenten.get(code)
+        return (c.antwoord_aan if c else None) or self.standaard_antwoord_aan
+
+    def termijn(self, code: str) -> int | None:
+        """Days after the check within which ``code`` is asked to fix its records (None: no deadline)."""
+        c = self.gemeenten.get(code)
+        own = c.hersteltermijn_dagen if c else None
+        return own if own is not None else self.standaard_hersteltermijn_dagen
 
 
 # --- the declared layout -----------------------------------------------------------------
@@ -122,8 +146,28 @@ def _adressen(node: yaml.Node) -> tuple[str, ...]:
     raise _Fout(node, "expected one e-mail address or a list of them, such as [someone@gemeente.nl]")
 
 
+def _contactadres(node: yaml.Node) -> str:
+    """An address, bare or with a name: ``vragen@x.nl`` or ``Team regie <vragen@x.nl>``."""
+    from email.utils import formataddr, parseaddr
+
+    value = _tekst(node)
+    naam, adres = parseaddr(value)
+    if not _ADRES.match(adres) or ("<" in value and not value.rstrip().endswith(">")):
+        raise _Fout(node, f"'{value}' is not an e-mail address (or 'Name <address>')")
+    return formataddr((naam, adres)) if naam else adres
+
+
+def _dagen(node: yaml.Node) -> int:
+    value = _tekst(node)
+    if not value.isdigit() or not 1 <= int(value) <= 365:
+        raise _Fout(node, f"'{value}' is not a number of days from 1 to 365")
+    return int(value)
+
+
 TEKST = Soort("text", _tekst)
 ADRESSEN = Soort("one e-mail address or a list of them", _adressen)
+CONTACTADRES = Soort("an e-mail address, optionally as 'Name <address>'", _contactadres)
+DAGEN = Soort("a whole number of days, 1 to 365", _dagen)
 
 
 def _velden(node: yaml.Node, velden: tuple[Veld, ...], waar: str) -> dict[str, Any]:
@@ -150,14 +194,22 @@ def _velden(node: yaml.Node, velden: tuple[Veld, ...], waar: str) -> dict[str, A
 CONTACT: tuple[Veld, ...] = (
     Veld("naam", TEKST, "the name used in the mail's greeting and subject"),
     Veld("aan", ADRESSEN, "where the mail goes", verplicht=True),
+    Veld("antwoord_aan", CONTACTADRES, "Reply-To of this gemeente's mail: who answers its questions"),
+    Veld("hersteltermijn_dagen", DAGEN, "this gemeente's deadline: days after the check"),
 )
 
 
 def _contact(node: yaml.Node, code: str) -> Contact:
-    """A contact in full (``naam``, ``aan``) or short (just the addresses)."""
+    """A contact in full (``naam``, ``aan``, ...) or short (just the addresses)."""
     if isinstance(node, yaml.MappingNode):
         values = _velden(node, CONTACT, code)
-        return Contact(code, values["aan"], values.get("naam"))
+        return Contact(
+            code,
+            values["aan"],
+            values.get("naam"),
+            values.get("antwoord_aan"),
+            values.get("hersteltermijn_dagen"),
+        )
     return Contact(code, _adressen(node))
 
 
@@ -189,8 +241,18 @@ SCHEMA: tuple[Veld, ...] = (
         "the operators: a failed task is mailed here",
     ),
     Veld(
+        "antwoord_aan",
+        CONTACTADRES,
+        "Reply-To of every gemeente's mail, unless its contact names its own; default: the sender",
+    ),
+    Veld(
+        "hersteltermijn_dagen",
+        DAGEN,
+        "the deadline in every gemeente's mail, in days after the check, unless its contact names its own",
+    ),
+    Veld(
         "gemeenten",
-        Soort("per gemeentecode a contact (naam, aan) or just addresses", _gemeenten),
+        Soort("per gemeentecode a contact (naam, aan, ...) or just addresses", _gemeenten),
         "who receives the quality mail of each gemeente; a gemeente not listed gets none",
     ),
 )
@@ -223,7 +285,14 @@ def laad(path: Path | None) -> Contacten:
         values = _velden(root, SCHEMA, "the contacts file")
     except _Fout as exc:
         raise ContactenFout(f"contacts file {path}, line {exc.line}: {exc}") from None
-    return Contacten(values.get("gemeenten", {}), values.get("afzender"), path, values.get("beheer"))
+    return Contacten(
+        values.get("gemeenten", {}),
+        values.get("afzender"),
+        path,
+        values.get("beheer"),
+        values.get("antwoord_aan"),
+        values.get("hersteltermijn_dagen"),
+    )
 
 
 def uitvoering(wh: Warehouse, peildatum: str | None = None) -> dict[str, set[str]]:

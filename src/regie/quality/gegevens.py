@@ -26,7 +26,7 @@ Where the rows come from:
   about deliveries.
 
 Privacy: ``persoon_id`` is used to link sources and then dropped; no frame
-handed to Great Expectations (and so no Data Docs page, no finding, no mail)
+handed to Great Expectations (and so no page, no finding, no mail)
 holds a pseudonym, a BSN, a V-nummer or a birth date.
 
 Every table has these columns besides its own:

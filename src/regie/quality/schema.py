@@ -15,7 +15,10 @@
 - ``audit.kwaliteit_blokkades``: per peildatum the deliveries held back by a
   failing blocking check, for which gemeenten, and which delivery stays in force.
   Staging reads both (dbt sources); see regie.quality.poort.
-- ``audit.meldingen``: every alert: to whom, whether it was delivered.
+- ``audit.meldingen``: every alert: to whom, whether it was delivered, and what
+  it was about (a fingerprint): the next mail goes only when that changed since
+  the last mail the gemeente received. One row per mail, written as soon as the
+  mail is sent, so a run killed while mailing is resumed without a duplicate.
 - ``audit.kwaliteit_controles``: the checks of the latest run, with their explanation.
 """
 
@@ -117,6 +120,10 @@ MELDINGEN = Table(
         ("bevindingen", "bigint"),
         ("gemeenten", "varchar"),  # whose records the mail holds
         ("verwerkt_op", "timestamp"),
+        ("vingerafdruk", "varchar"),  # what the mail is about (regie.quality.meldingen.vingerafdruk)
+        ("signalen", "varchar"),  # JSON list of the titles of the signals it named
+        ("peildatum", "date"),
+        ("rapport", "varchar"),  # the monitor report it carried (file name), if any
     ),
 )
 

@@ -4,10 +4,19 @@ The score of a gemeente is the average, over the checks that applied to it,
 of the share of its records that passed: 100 means every record passed every
 check. Next to it the failing checks, worst first, each with the previous
 run's count, and any delivery held back from the figures (regie.quality.poort).
+
+The score is computed here and nowhere else (:func:`score`), and a card's
+headline is worded here and nowhere else (:func:`kop`): the terminal, the
+mails and anything else that shows a gemeente's registration quality read
+them, so the figures cannot differ between them. A card another gemeente may
+only partly read (an uitvoerder reads the inburgering checks of the gemeenten
+it executes for) shows those checks' counts and no score: a score over part
+of the checks would be a second, different figure for the same gemeente.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,6 +26,13 @@ from . import resultaten, schema
 from .gegevens import has_relation
 
 LANDELIJK = "landelijke bronnen"
+
+
+def score(paren: Iterable[tuple[int, int]]) -> float | None:
+    """The score of a gemeente from (gecontroleerd, afgekeurd) per check: the average share of
+    passed records over the checks that applied (gecontroleerd > 0); None when none applied."""
+    rates = [(g - a) / g for g, a in paren if g]
+    return 100.0 * sum(rates) / len(rates) if rates else None
 
 
 @dataclass
@@ -47,8 +63,7 @@ class Kaart:
 
     @property
     def score(self) -> float | None:
-        rates = [(r.gecontroleerd - r.afgekeurd) / r.gecontroleerd for r in self.regels if r.gecontroleerd]
-        return 100.0 * sum(rates) / len(rates) if rates else None
+        return score((r.gecontroleerd, r.afgekeurd) for r in self.regels)
 
     @property
     def afgekeurd(self) -> int:
@@ -97,8 +112,7 @@ def _tel_kaarten(
         for k, c, a in zip(vorig["_k"], vorig["controle"], vorig["afgekeurd"], strict=True):
             vorige_per[(k, c)] = int(a)
         for k, grp in vorig.groupby("_k"):
-            rates = [(g - a) / g for g, a in zip(grp["gecontroleerd"], grp["afgekeurd"], strict=True) if g]
-            vorige_scores[k] = 100.0 * sum(rates) / len(rates) if rates else None
+            vorige_scores[k] = score(zip(grp["gecontroleerd"], grp["afgekeurd"], strict=True))
     nu = nu.assign(_k=key(nu))
     kaarten: list[Kaart] = []
     keys = sorted(set(nu["_k"]) | {k for k, _ in vorige_per}, key=lambda k: (k.startswith("bron:"), k))
@@ -153,17 +167,26 @@ def blokkades_van_run(wh: Warehouse, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows) if rows else empty
 
 
-def kaarten(wh: Warehouse, run_id: str) -> tuple[list[Kaart], resultaten.Run | None, resultaten.Run | None]:
+def kaarten(
+    wh: Warehouse, run_id: str, vorige_run_id: str | None = None, *, vergelijken: bool = True
+) -> tuple[list[Kaart], resultaten.Run | None, resultaten.Run | None]:
+    """The cards of a run, compared with ``vorige_run_id`` (default: the run before it;
+    ``vergelijken=False``: with nothing)."""
     run = resultaten.run_info(wh, run_id)
     if run is None:
         return [], None, None
-    vorige = resultaten.vorige_run(wh, run_id)
+    if not vergelijken:
+        vorige = None
+    elif vorige_run_id:
+        vorige = resultaten.run_info(wh, vorige_run_id)
+    else:
+        vorige = resultaten.vorige_run(wh, run_id)
     nu = resultaten.tellingen(wh, run_id)
     vorig = resultaten.tellingen(wh, vorige.run_id) if vorige else None
     return _tel_kaarten(nu, vorig, gemeentenamen(wh), blokkades_van_run(wh, run_id)), run, vorige
 
 
-def _pct(x: float | None) -> str:
+def procent(x: float | None) -> str:
     if x is None:
         return "n.v.t."
     if x < 100.0:
@@ -171,31 +194,36 @@ def _pct(x: float | None) -> str:
     return f"{x:.1f}%".replace(".", ",")
 
 
-def _getal(n: int) -> str:
+def getal(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def kaart_tekst(k: Kaart, met_vorige: bool = True, breedte: int = 62) -> list[str]:
-    score = _pct(k.score)
+def kop(k: Kaart, met_vorige: bool = True) -> str:
+    """The headline of a card, e.g. ``score 95,1%; 7 afgekeurd in 7 van 23 controles``."""
+    pct = procent(k.score)
     if (
         met_vorige
         and k.vorige_score is not None
         and k.score is not None
         and round(k.vorige_score, 1) != round(k.score, 1)
     ):
-        score += f" (was {_pct(k.vorige_score)})"
+        pct += f" (was {procent(k.vorige_score)})"
     n_fail = sum(1 for r in k.regels if r.afgekeurd)
-    lines = [
-        f"{k.titel}: score {score}; {_getal(k.afgekeurd)} afgekeurd in {n_fail} van "
+    return (
+        f"score {pct}; {getal(k.afgekeurd)} afgekeurd in {n_fail} van "
         f"{sum(1 for r in k.regels if r.gecontroleerd)} controles"
-    ]
+    )
+
+
+def kaart_tekst(k: Kaart, met_vorige: bool = True, breedte: int = 62) -> list[str]:
+    lines = [f"{k.titel}: {kop(k, met_vorige)}"]
     for r in k.falend():
         naam = r.naam if len(r.naam) <= breedte else r.naam[: breedte - 1] + "…"
         was = ""
         if met_vorige and r.veranderd:
-            was = f"  (was {_getal(r.vorige_afgekeurd)})"
+            was = f"  (was {getal(r.vorige_afgekeurd)})"
         lines.append(
-            f"    {r.ernst:<12}  {naam:<{breedte}}  {_getal(r.afgekeurd):>6} van {_getal(r.gecontroleerd):>7}{was}"
+            f"    {r.ernst:<12}  {naam:<{breedte}}  {getal(r.afgekeurd):>6} van {getal(r.gecontroleerd):>7}{was}"
         )
     for bron, besluit in k.blokkades:
         lines.append(f"    ! bron {bron}: {besluit}")

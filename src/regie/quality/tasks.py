@@ -16,10 +16,10 @@ import pyarrow as pa
 from ..config import Settings
 from ..warehouse import connect, describe
 from . import contacten as contacten_mod
-from . import schema
+from . import pagina, schema
 from .catalogus import laad_controles
 from .gegevens import Gegevens
-from .meldingen import als_email, stel_op
+from .meldingen import stel_op
 from .resultaten import Resultaat, bewaar, verwerk
 from .scorecard import scorecard_text
 from .valideren import valideer
@@ -28,8 +28,9 @@ from .verzenden import GeenVerbinding, server, verstuur
 log = logging.getLogger("regie.quality")
 
 
-def data_docs_dir(settings: Settings):
-    return settings.home / "quality" / "data_docs"
+def pagina_dir(settings: Settings):
+    """Where regie's page of findings goes: ``<home>/quality/bevindingen.html``."""
+    return settings.home / "quality"
 
 
 def _run_id(settings: Settings, given: str | None = None) -> str:
@@ -42,14 +43,13 @@ def controleer_gegevens(
     *,
     alleen_ernst: str | None = None,
     bron: str = "auto",
-    docs=None,
 ) -> Resultaat:
     """Load the tables, run the checks (all, or those of one severity), count per gemeente."""
     controles = [c for c in laad_controles() if alleen_ernst is None or c.ernst == alleen_ernst]
     started = dt.datetime.now().replace(microsecond=0)
     with connect(settings.warehouse) as wh:
         g = Gegevens(wh, settings.peildatum, bron)
-        uitkomsten = valideer(controles, g, docs, run_id)
+        uitkomsten = valideer(controles, g, run_id)
         res = verwerk(uitkomsten, controles, g, run_id, started)
         log.info(
             "%d controles op %s (peildatum %s; gelezen uit %s)",
@@ -62,13 +62,13 @@ def controleer_gegevens(
 
 
 def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
-    """Run every check, store the counts and findings, and write the Data Docs."""
+    """Run every check, store the counts and findings, and write the page of findings."""
     settings = Settings.resolve(params)
     run_id = _run_id(settings, run_id)
-    docs = data_docs_dir(settings)
-    res = controleer_gegevens(settings, run_id, docs=docs)
+    res = controleer_gegevens(settings, run_id)
     with connect(settings.warehouse) as wh:
         bewaar(wh, res)
+        pagina_pad = pagina.schrijf(wh, run_id, pagina_dir(settings))
     gemeenten = sorted({t.gemeentecode for t in res.tellingen if t.gemeentecode})
     blokkerend = sum(1 for b in res.bevindingen if b.ernst == "blokkerend")
     for gm in gemeenten:
@@ -88,15 +88,18 @@ def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, A
         "bevindingen": len(res.bevindingen),
         "blokkerend": blokkerend,
         "fouten": res.fouten,
-        "data_docs": str(docs / "index.html"),
+        "pagina": str(pagina_pad),
     }
 
 
 def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
-    """Mail every gemeente that has something to say; record each alert in ``audit.meldingen``.
+    """Mail every gemeente for which something changed since the last mail it received; record
+    each mail in ``audit.meldingen`` as soon as it is sent.
 
-    A mail server that is down is recorded, not raised: the checks' results
-    are safe in the warehouse and the next run mails again.
+    Recording each mail at once (not all at the end) is what makes a run killed while mailing
+    safe to run again: the mails already sent are the gemeenten' last mails, so the rerun
+    sends only the rest. A mail server that is down is recorded, not raised: the checks'
+    results are safe in the warehouse and the next run mails again.
     """
     settings = Settings.resolve(params)
     path = contacten_mod.pad(params.get("contacten"))
@@ -104,8 +107,9 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     if path is None:
         log.info("geen contactenbestand (--contacten of %s): er gaan geen mails uit", contacten_mod.ENV)
     with connect(settings.warehouse) as wh:
+        schema.ensure(wh)
         uitvoering = contacten_mod.uitvoering(wh, settings.peildatum or dt.date.today().isoformat())
-        meldingen, stil = stel_op(wh, run_id, book, uitvoering)
+        meldingen, stil = stel_op(wh, run_id, book, uitvoering, rapporten=settings.home / "monitor")
     smtp = None
     smtp_fout = None
     if any(m.aan for m in meldingen):
@@ -114,7 +118,6 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         except GeenVerbinding as exc:
             smtp_fout = str(exc)
             log.error("%s: meldingen worden als niet afgeleverd vastgelegd", exc)
-    rows = []
     totals = {"verzonden": 0, "niet_afgeleverd": 0, "geen_adres": 0, "geen_melding": len(stil)}
     for m in meldingen:
         if not m.aan:
@@ -122,37 +125,74 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         elif smtp is None:
             status, pogingen, fout = "niet_afgeleverd", 0, smtp_fout
         else:
-            afzender = book.afzender or smtp.afzender or "regie <regie@localhost>"
-            result = verstuur(als_email(m, afzender), smtp)
+            result = verstuur(
+                bericht(m, book.afzender or smtp.afzender or "regie <regie@localhost>", run_id), smtp
+            )
             status, pogingen, fout = result.status, result.pogingen, result.fout
             if status == "niet_afgeleverd" and result.onbereikbaar:
                 # the server is down: one attempt each for the rest, not the full series of retries
                 smtp = dataclasses.replace(smtp, pogingen=1)
         totals[status] += 1
         log.info("melding %s (%d bevindingen): %s", m.ontvanger, m.bevindingen, status)
-        rows.append((m, status, pogingen, fout))
-    if rows:
-        now = dt.datetime.now().replace(microsecond=0)
-        with connect(settings.warehouse) as wh:
-            schema.ensure(wh)
-            wh._insert_arrow(
-                schema.MELDINGEN.qualified,
-                pa.table(
-                    {
-                        "run_id": pa.array([run_id] * len(rows), pa.string()),
-                        "gemeentecode": pa.array([m.ontvanger for m, *_ in rows], pa.string()),
-                        "aan": pa.array([", ".join(m.aan) or None for m, *_ in rows], pa.string()),
-                        "onderwerp": pa.array([m.onderwerp for m, *_ in rows], pa.string()),
-                        "status": pa.array([s for _, s, _, _ in rows], pa.string()),
-                        "pogingen": pa.array([p for _, _, p, _ in rows], pa.int32()),
-                        "fout": pa.array([f for *_, f in rows], pa.string()),
-                        "bevindingen": pa.array([m.bevindingen for m, *_ in rows], pa.int64()),
-                        "gemeenten": pa.array([", ".join(m.gemeenten) for m, *_ in rows], pa.string()),
-                        "verwerkt_op": pa.array([now] * len(rows), pa.timestamp("us")),
-                    }
-                ),
-            )
+        _leg_vast(settings.warehouse, run_id, m, status, pogingen, fout)
     return totals
+
+
+def bericht(m, afzender: str, run_id: str):
+    """A composed mail as the SMTP provider gets it: text and HTML, the CSV, Reply-To, and a
+    Message-ID that is the same when the same run mails the same content again."""
+    import re
+
+    from .verzenden import Bericht
+
+    domein = afzender.rsplit("@", 1)[-1].strip("> ") or "regie.local"
+    headers = [
+        (
+            "Message-ID",
+            f"<regie.{m.ontvanger}.{re.sub(r'[^A-Za-z0-9.-]', '-', run_id)}.{m.vingerafdruk[:16]}@{domein}>",
+        ),
+        ("Auto-Submitted", "auto-generated"),
+    ]
+    if m.antwoord_aan:
+        headers.append(("Reply-To", m.antwoord_aan))
+    bijlagen = [(m.bijlage_naam, m.bijlage)]
+    if m.rapport is not None:
+        bijlagen.append((m.rapport.name, m.rapport.read_bytes()))
+    return Bericht(m.aan, m.onderwerp, m.tekst, m.html, afzender, tuple(bijlagen), tuple(headers))
+
+
+def _leg_vast(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: str | None) -> None:
+    """One row of audit.meldingen, committed at once."""
+    import json
+
+    now = dt.datetime.now()  # to the microsecond: the last mail of a gemeente is the latest row
+    with connect(warehouse) as wh:
+        wh._insert_arrow(
+            schema.MELDINGEN.qualified,
+            pa.table(
+                {
+                    "run_id": pa.array([run_id], pa.string()),
+                    "gemeentecode": pa.array([m.ontvanger], pa.string()),
+                    "aan": pa.array([", ".join(m.aan) or None], pa.string()),
+                    "onderwerp": pa.array([m.onderwerp], pa.string()),
+                    "status": pa.array([status], pa.string()),
+                    "pogingen": pa.array([pogingen], pa.int32()),
+                    "fout": pa.array([fout], pa.string()),
+                    "bevindingen": pa.array([m.bevindingen], pa.int64()),
+                    "gemeenten": pa.array([", ".join(m.gemeenten)], pa.string()),
+                    "verwerkt_op": pa.array([now], pa.timestamp("us")),
+                    "vingerafdruk": pa.array([m.vingerafdruk], pa.string()),
+                    "signalen": pa.array(
+                        [json.dumps([s.titel or s.toelichting for s in m.signalen], ensure_ascii=False)],
+                        pa.string(),
+                    ),
+                    "peildatum": pa.array([m.peildatum], pa.date32()),
+                    "rapport": pa.array(
+                        [m.rapport.name if m.rapport and status == "verzonden" else None], pa.string()
+                    ),
+                }
+            ),
+        )
 
 
 def scorecard(params: dict[str, Any], run_id: str) -> str:

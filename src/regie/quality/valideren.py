@@ -1,6 +1,8 @@
-"""Running the checks with Great Expectations, and the Data Docs they leave behind.
+"""Running the checks with Great Expectations.
 
-One ephemeral GX context per run (nothing is written but the Data Docs), one
+One ephemeral GX context per run (nothing is written to disk: GX's Data Docs,
+which load their styles and scripts from public CDNs, are replaced by regie's
+own page of findings, regie.quality.pagina), one
 pandas data asset and one suite per prepared table (``regie.<tabel>``), one
 checkpoint per table. GX reports each failing row by its ``rij`` key; which
 rows a check looked at (its population) is the row condition of the
@@ -14,7 +16,6 @@ import os
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,6 @@ from .model import Controle
 
 log = logging.getLogger("regie.quality")
 
-SITE = "regie"
 _NULL_EXPECTATIONS = ("ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeNull")
 
 
@@ -48,24 +48,14 @@ def _gx():
     return gx
 
 
-def _context(docs: Path | None):
+def _context():
     gx = _gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    for site in list(ctx.list_data_docs_sites()):  # the default site would point at a temp dir
+    for site in list(ctx.list_data_docs_sites()):  # no Data Docs (see the module)
         ctx.delete_data_docs_site(site)
-    if docs is not None:
-        docs.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ctx.add_data_docs_site(
-            site_name=SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     return gx, ctx
 
 
@@ -98,11 +88,10 @@ def populatie(df: pd.DataFrame, expectation) -> tuple[np.ndarray, int]:
 def valideer(
     controles: list[Controle],
     gegevens: Gegevens,
-    docs: Path | None = None,
     run_naam: str | None = None,
 ) -> list[Uitkomst]:
-    """Run every expectation of ``controles``; build Data Docs under ``docs`` if given."""
-    gx, ctx = _context(docs)
+    """Run every expectation of ``controles``."""
+    gx, ctx = _context()
     per_tabel: dict[str, list[tuple[Controle, int]]] = defaultdict(list)
     for c in controles:
         for i, v in enumerate(c.verwachtingen):
@@ -136,12 +125,11 @@ def valideer(
         definition = ctx.validation_definitions.add(
             gx.ValidationDefinition(name=tabel, data=batch, suite=suite)
         )
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE])] if docs else []
         checkpoint = ctx.checkpoints.add(
             gx.Checkpoint(
                 name=f"regie.{tabel}",
                 validation_definitions=[definition],
-                actions=actions,
+                actions=[],
                 result_format={
                     "result_format": "COMPLETE",
                     "unexpected_index_column_names": ["rij"],

@@ -266,18 +266,25 @@ def dbt_build(
 
 
 def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildResult:
-    """``dbt docs generate``; the static site (index.html + JSON) is copied to ``<home>/dbt/docs``.
+    """``dbt docs generate --static``: the docs site as one file, ``<home>/dbt/docs/index.html``.
 
-    Runs in the build's own target folder so dbt can reuse its parse.
+    dbt's plain ``index.html`` fetches ``manifest.json`` and ``catalog.json`` from beside it,
+    which a browser refuses for a file opened from disk and which is lost when the page is
+    mailed or copied; ``--static`` writes them into the page itself. Tracking stays off
+    (``send_anonymous_usage_stats: false``), so the page's code never loads dbt's tracker: it
+    makes no request outside the file. Runs in the build's own target folder so dbt can reuse
+    its parse.
     """
-    result = run_dbt(settings, ["docs", "generate"], threshold=threshold)
+    result = run_dbt(settings, ["docs", "generate", "--static"], threshold=threshold)
     if result.ok:
         source = dbt_home(settings.home) / "target"
         docs = dbt_home(settings.home) / "docs"
         docs.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for name in ("index.html", "manifest.json", "catalog.json"):
-            if (source / name).exists():
-                shutil.copy2(source / name, docs / name)
+        for stale in ("manifest.json", "catalog.json"):  # an older site's separate files
+            (docs / stale).unlink(missing_ok=True)
+        tmp = docs / "index.html.tmp"
+        shutil.copyfile(source / "static_index.html", tmp)
+        tmp.replace(docs / "index.html")
         result.docs_dir = docs
     return result
 
