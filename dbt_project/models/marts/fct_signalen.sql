@@ -211,7 +211,8 @@ vuurt as (
         metingen.detail,
         regelset.titel,
         regelset.toelichting as tekst,
-        regelset.eenheid
+        regelset.eenheid,
+        regelset.onderdrukken
     from metingen
     inner join regelset on metingen.signaal = regelset.signaal
     where metingen.gemeentecode is not null
@@ -248,7 +249,8 @@ final as (
             '{drempel}', cast(cast(vuurt.drempel as bigint) as varchar)),
             '{detail}', coalesce(vuurt.detail, '')) as toelichting,
         vuurt.titel,
-        vuurt.eenheid
+        vuurt.eenheid,
+        vuurt.onderdrukken
     from vuurt
     left join vorige_publicatie
         on vuurt.gemeentecode = vorige_publicatie.gemeentecode
