@@ -337,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--home", help="regie home (default: REGIE_HOME or ./data)")
     e.set_defaults(func=cmd_export)
 
-    m = sub.add_parser("monitor", help="one gemeente's monitor report for council and management (HTML and PDF)")
+    m = sub.add_parser(
+        "monitor", help="one gemeente's monitor report for council and management (HTML and PDF)"
+    )
     m.add_argument("--gemeente", required=True, help="GMxxxx")
     m.add_argument(
         "--peildatum", type=_date, help="jjjj-mm-dd, a published peildatum (default: the latest publication)"

@@ -78,7 +78,9 @@ def staven(
                     label=naam,
                 )
         ax.set_xticks(xs)
-        ax.set_xticklabels(labels, rotation=0 if len(labels) <= 8 else 45, ha="center" if len(labels) <= 8 else "right")
+        ax.set_xticklabels(
+            labels, rotation=0 if len(labels) <= 8 else 45, ha="center" if len(labels) <= 8 else "right"
+        )
         ax.set_title(titel, loc="left", fontsize=10)
         if y_label:
             ax.set_ylabel(y_label)
@@ -95,7 +97,9 @@ def lijnen(labels: list[str], reeksen: dict[str, list[float | None]], titel: str
             pts = [(x, v) for x, v in zip(xs, waarden, strict=True) if not _leeg(v)]
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=naam)
         ax.set_xticks(xs)
-        ax.set_xticklabels(labels, rotation=45 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
+        ax.set_xticklabels(
+            labels, rotation=45 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center"
+        )
         ax.set_title(titel, loc="left", fontsize=10)
         if y_label:
             ax.set_ylabel(y_label)

@@ -107,11 +107,15 @@ def _publiek(warehouse: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-def lees(warehouse: str, gemeente: str, peildatum: str | None = None, threshold: int | None = None) -> Gegevens:
+def lees(
+    warehouse: str, gemeente: str, peildatum: str | None = None, threshold: int | None = None
+) -> Gegevens:
     """Everything the report of ``gemeente`` shows, at ``peildatum`` (default: the latest publication)."""
     gemeente = gemeente.strip().upper()
     if not is_postgres(warehouse) and not Path(doel(warehouse)).exists():
-        raise MonitorFout(f"nothing has been published yet: {doel(warehouse)} does not exist (run regie run first)")
+        raise MonitorFout(
+            f"nothing has been published yet: {doel(warehouse)} does not exist (run regie run first)"
+        )
     try:
         frames = leesbaar(warehouse, gemeente)
     except ExportFout as exc:
@@ -122,9 +126,19 @@ def lees(warehouse: str, gemeente: str, peildatum: str | None = None, threshold:
 
     leveringen = marts.get("fct_leveringen", pd.DataFrame())
     gepubliceerd = sorted(
-        {d for df in historie.values() if "peildatum" in df.columns for d in map(_datum, df["peildatum"]) if d}
+        {
+            d
+            for df in historie.values()
+            if "peildatum" in df.columns
+            for d in map(_datum, df["peildatum"])
+            if d
+        }
     )
-    laatste = _datum(leveringen["peildatum"].max()) if "peildatum" in leveringen.columns and len(leveringen) else None
+    laatste = (
+        _datum(leveringen["peildatum"].max())
+        if "peildatum" in leveringen.columns and len(leveringen)
+        else None
+    )
     if laatste is None:
         laatste = gepubliceerd[-1] if gepubliceerd else None
     if laatste is None:
@@ -149,7 +163,10 @@ def lees(warehouse: str, gemeente: str, peildatum: str | None = None, threshold:
         for name, df in marts.items():  # reference data and tables without history
             if name not in bron:
                 bron[name] = df
-        if "fct_registratiekwaliteit" in bron and "gecontroleerd_op" in bron["fct_registratiekwaliteit"].columns:
+        if (
+            "fct_registratiekwaliteit" in bron
+            and "gecontroleerd_op" in bron["fct_registratiekwaliteit"].columns
+        ):
             kw = bron["fct_registratiekwaliteit"]
             bron["fct_registratiekwaliteit"] = kw[kw["gecontroleerd_op"].map(_datum) <= gevraagd]
 
@@ -176,7 +193,9 @@ def lees(warehouse: str, gemeente: str, peildatum: str | None = None, threshold:
     publiek = _publiek(warehouse) if gevraagd == laatste else {}
     if "dim_gemeente" in publiek:
         pd_dim = publiek["dim_gemeente"]
-        namen.update({k: v for k, v in zip(pd_dim["gemeentecode"], pd_dim["gemeentenaam"], strict=False) if v})
+        namen.update(
+            {k: v for k, v in zip(pd_dim["gemeentecode"], pd_dim["gemeentenaam"], strict=False) if v}
+        )
     lev = bron.get("fct_leveringen", pd.DataFrame())
     if len(lev):
         lev = lev[lev["gemeentecode"] == gemeente]

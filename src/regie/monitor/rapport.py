@@ -103,7 +103,11 @@ BRONNEN = {
     "fct_zroute_participatie": [("gemeente", "activiteiten"), ("gemeente", "leerroutes")],
     "fct_ondertussengroep": [("duo", "personen")],
     "fct_spuk": [("rijk", "spuk_beschikkingen"), ("coa_tvs", "koppelingen"), ("gemeente", "financien")],
-    "fct_signalen": [("coa_tvs", "taakstelling"), ("provincie", "interventieladder"), ("gemeente", "dossiers")],
+    "fct_signalen": [
+        ("coa_tvs", "taakstelling"),
+        ("provincie", "interventieladder"),
+        ("gemeente", "dossiers"),
+    ],
     "fct_maatschappelijke_begeleiding": [("begeleiding", "trajecten")],
     "fct_kosten_baten": [("gemeente", "financien"), ("rijk", "spuk_beschikkingen")],
     "fct_inburgeringstermijn": [("duo", "personen")],
@@ -199,7 +203,9 @@ def _bronnen(g: Gegevens, mart: str) -> str:
     return f"Peildatum {datum_nl(g.peildatum)}. Bronnen: " + ("; ".join(delen) if delen else "-") + "."
 
 
-def _tabel(g: Gegevens, t: Tabel, kolommen: list[str], gemeente_kolom: str, filter_=None, sort=None) -> HtmlTabel:
+def _tabel(
+    g: Gegevens, t: Tabel, kolommen: list[str], gemeente_kolom: str, filter_=None, sort=None
+) -> HtmlTabel:
     from ..publish.meta import specs
 
     spec = specs().get(t.naam)
@@ -301,8 +307,15 @@ def secties(g: Gegevens) -> list[Sectie]:
             figuur(
                 "Taakstelling per jaar en interventieladder",
                 "fct_taakstelling_jaar",
-                ["jaar", "stand_1_januari", "taakstelling", "totale_taakstelling", "gerealiseerd", "achterstand",
-                 "interventieladder_trede"],
+                [
+                    "jaar",
+                    "stand_1_januari",
+                    "taakstelling",
+                    "totale_taakstelling",
+                    "gerealiseerd",
+                    "achterstand",
+                    "interventieladder_trede",
+                ],
                 "gemeentecode",
                 sort=["jaar"],
             )  # fmt: skip
@@ -346,7 +359,9 @@ def secties(g: Gegevens) -> list[Sectie]:
     s.figuren = [f for f in s.figuren if f]
     out.append(s)
 
-    s = Sectie("Doorlooptijd huisvesting", "Van koppeling door het COA tot huisvesting, per half jaar van koppeling.")
+    s = Sectie(
+        "Doorlooptijd huisvesting", "Van koppeling door het COA tot huisvesting, per half jaar van koppeling."
+    )
     dl = g.tabel("fct_huisvesting_doorlooptijd")
     if dl is not None and not dl.leeg():
         recent = sorted(set(zip(dl.rijen["jaar"], dl.rijen["halfjaar"], strict=True)))[-4:]
@@ -354,12 +369,26 @@ def secties(g: Gegevens) -> list[Sectie]:
             figuur(
                 "Doorlooptijd van koppeling tot huisvesting (laatste vier halve jaren)",
                 "fct_huisvesting_doorlooptijd",
-                ["jaar", "halfjaar", "huishoudklasse", "gekoppeld", "gehuisvest", "wachtend",
-                 "mediaan_dagen_tot_huisvesting", "binnen_10_weken", "wachtend_langer_dan_10_weken"],
+                [
+                    "jaar",
+                    "halfjaar",
+                    "huishoudklasse",
+                    "gekoppeld",
+                    "gehuisvest",
+                    "wachtend",
+                    "mediaan_dagen_tot_huisvesting",
+                    "binnen_10_weken",
+                    "wachtend_langer_dan_10_weken",
+                ],
                 "gemeentecode",
                 sort=["jaar", "halfjaar", "huishoudklasse"],
-                filter_=lambda df: (df["gemeentecode"] == code)
-                & pd.Series([(a, b) in recent for a, b in zip(df["jaar"], df["halfjaar"], strict=True)], index=df.index),
+                filter_=lambda df: (
+                    (df["gemeentecode"] == code)
+                    & pd.Series(
+                        [(a, b) in recent for a, b in zip(df["jaar"], df["halfjaar"], strict=True)],
+                        index=df.index,
+                    )
+                ),
             )  # fmt: skip
         )
     out.append(s)
@@ -380,7 +409,10 @@ def secties(g: Gegevens) -> list[Sectie]:
         )
     out.append(s)
 
-    s = Sectie("Tijdigheid PIP", "Is het persoonlijk plan inburgering en participatie binnen tien weken na inschrijving in de BRP vastgesteld?")
+    s = Sectie(
+        "Tijdigheid PIP",
+        "Is het persoonlijk plan inburgering en participatie binnen tien weken na inschrijving in de BRP vastgesteld?",
+    )
     pip = g.tabel("fct_pip_tijdigheid")
     if pip is not None and not pip.leeg():
         eigen = pip.rijen[pip.rijen["woongemeente"] == code].sort_values(["jaar", "doelgroep"])
@@ -390,7 +422,9 @@ def secties(g: Gegevens) -> list[Sectie]:
             {
                 "Binnen 10 weken": [_waarde(v) for v in eigen["pip_binnen_10_weken"]],
                 "Te laat": [_waarde(v) for v in eigen["pip_te_laat"]],
-                "Zonder PIP, termijn verstreken": [_waarde(v) for v in eigen["zonder_pip_termijn_verstreken"]],
+                "Zonder PIP, termijn verstreken": [
+                    _waarde(v) for v in eigen["zonder_pip_termijn_verstreken"]
+                ],
             },
             "PIP's per jaar van inschrijving en doelgroep (* = onderdrukt)",
             "personen",
@@ -400,8 +434,16 @@ def secties(g: Gegevens) -> list[Sectie]:
             figuur(
                 "Tijdigheid PIP",
                 "fct_pip_tijdigheid",
-                ["jaar", "doelgroep", "inschrijvingen", "pip_vastgesteld", "pip_binnen_10_weken", "pip_te_laat",
-                 "zonder_pip_termijn_verstreken", "mediaan_dagen_tot_pip"],
+                [
+                    "jaar",
+                    "doelgroep",
+                    "inschrijvingen",
+                    "pip_vastgesteld",
+                    "pip_binnen_10_weken",
+                    "pip_te_laat",
+                    "zonder_pip_termijn_verstreken",
+                    "mediaan_dagen_tot_pip",
+                ],
                 "woongemeente",
                 svg,
                 ["jaar", "doelgroep"],
@@ -425,36 +467,76 @@ def secties(g: Gegevens) -> list[Sectie]:
     s = Sectie("Participatie en Z-route")
     if g.tabel("fct_participatie") is not None:
         s.figuren.append(
-            figuur("Deelname aan activiteiten", "fct_participatie",
-                   ["jaar", "doelgroep", "activiteit", "aantal_personen"], "woongemeente",
-                   sort=["jaar", "doelgroep", "activiteit"])  # fmt: skip
+            figuur(
+                "Deelname aan activiteiten",
+                "fct_participatie",
+                ["jaar", "doelgroep", "activiteit", "aantal_personen"],
+                "woongemeente",
+                sort=["jaar", "doelgroep", "activiteit"],
+            )  # fmt: skip
         )
     if g.tabel("fct_zroute_participatie") is not None:
         s.figuren.append(
-            figuur("Z-route op de peildatum", "fct_zroute_participatie",
-                   ["doelgroep", "in_zroute", "participatie_uren_mediaan", "bereikt_800_uur"], "woongemeente",
-                   sort=["doelgroep"])  # fmt: skip
+            figuur(
+                "Z-route op de peildatum",
+                "fct_zroute_participatie",
+                ["doelgroep", "in_zroute", "participatie_uren_mediaan", "bereikt_800_uur"],
+                "woongemeente",
+                sort=["doelgroep"],
+            )  # fmt: skip
         )
     out.append(s)
 
     s = Sectie("Maatschappelijke begeleiding, kosten en baten")
     if g.tabel("fct_maatschappelijke_begeleiding") is not None:
         s.figuren.append(
-            figuur("Maatschappelijke begeleiding", "fct_maatschappelijke_begeleiding",
-                   ["jaar", "soort", "gestart", "lopend_31_december", "afgerond", "afgebroken",
-                    "mediaan_duur_dagen", "langer_dan_termijn"], "gemeentecode", sort=["jaar", "soort"])  # fmt: skip
+            figuur(
+                "Maatschappelijke begeleiding",
+                "fct_maatschappelijke_begeleiding",
+                [
+                    "jaar",
+                    "soort",
+                    "gestart",
+                    "lopend_31_december",
+                    "afgerond",
+                    "afgebroken",
+                    "mediaan_duur_dagen",
+                    "langer_dan_termijn",
+                ],
+                "gemeentecode",
+                sort=["jaar", "soort"],
+            )  # fmt: skip
         )
     if g.tabel("fct_kosten_baten") is not None:
         s.figuren.append(
-            figuur("Kosten en baten", "fct_kosten_baten", ["jaar", "kosten_totaal", "baten_totaal", "saldo"],
-                   "gemeentecode", sort=["jaar"])  # fmt: skip
+            figuur(
+                "Kosten en baten",
+                "fct_kosten_baten",
+                ["jaar", "kosten_totaal", "baten_totaal", "saldo"],
+                "gemeentecode",
+                sort=["jaar"],
+            )  # fmt: skip
         )
     if g.tabel("fct_spuk") is not None:
         s.figuren.append(
-            figuur("SPUK-uitkering", "fct_spuk",
-                   ["jaar", "asiel_cohort_0", "asiel_cohort_1", "asiel_cohort_2", "gezinsmigranten",
-                    "berekende_uitkering", "toegekend", "kosten_realisatie", "reserve_cumulatief",
-                    "terug_te_betalen"], "gemeentecode", sort=["jaar"])  # fmt: skip
+            figuur(
+                "SPUK-uitkering",
+                "fct_spuk",
+                [
+                    "jaar",
+                    "asiel_cohort_0",
+                    "asiel_cohort_1",
+                    "asiel_cohort_2",
+                    "gezinsmigranten",
+                    "berekende_uitkering",
+                    "toegekend",
+                    "kosten_realisatie",
+                    "reserve_cumulatief",
+                    "terug_te_betalen",
+                ],
+                "gemeentecode",
+                sort=["jaar"],
+            )  # fmt: skip
         )
     s.figuren = [f for f in s.figuren if f]
     if not s.figuren:
@@ -480,8 +562,14 @@ def secties(g: Gegevens) -> list[Sectie]:
         ):  # fmt: skip
             if g.tabel(mart) is not None:
                 s.figuren.append(
-                    figuur(titel, mart, cols, "woongemeente", sort=sort,
-                           filter_=lambda df: df["woongemeente"].isin(andere))  # fmt: skip
+                    figuur(
+                        titel,
+                        mart,
+                        cols,
+                        "woongemeente",
+                        sort=sort,
+                        filter_=lambda df: df["woongemeente"].isin(andere),
+                    )  # fmt: skip
                 )
         out.append(s)
 
@@ -513,10 +601,14 @@ def _kwaliteit(g: Gegevens) -> Sectie:
             [Regel(r.controle, r.controle, r.ernst, "", int(r.gecontroleerd), int(r.afgekeurd), None)
              for r in rows.itertuples()],
         )  # fmt: skip
-        runs.append((op, kaart.score, int(rows["afgekeurd"].sum()), int((rows["afgekeurd"] > 0).sum()), len(rows)))
+        runs.append(
+            (op, kaart.score, int(rows["afgekeurd"].sum()), int((rows["afgekeurd"] > 0).sum()), len(rows))
+        )
     runs = runs[-12:]
     labels = [pd.Timestamp(op).strftime("%d-%m-%Y %H:%M") for op, *_ in runs]
-    svg = figuren.lijnen(labels, {"Score": [sc for _, sc, *_ in runs]}, "Score registratiekwaliteit per controle-run", "%")
+    svg = figuren.lijnen(
+        labels, {"Score": [sc for _, sc, *_ in runs]}, "Score registratiekwaliteit per controle-run", "%"
+    )
     rijen = [
         (g.gemeente, [
             Cel("gecontroleerd_op", datum_nl(op) + pd.Timestamp(op).strftime(" %H:%M")),
@@ -533,7 +625,15 @@ def _kwaliteit(g: Gegevens) -> Sectie:
         rijen,
         "gemeentecode",
     )  # fmt: skip
-    s.figuren.append(Figuur("Score per run", "fct_registratiekwaliteit", Markup(svg), tabel, f"Peildatum {datum_nl(g.peildatum)}. Bron: de controles van regie op de leveringen hieronder."))
+    s.figuren.append(
+        Figuur(
+            "Score per run",
+            "fct_registratiekwaliteit",
+            Markup(svg),
+            tabel,
+            f"Peildatum {datum_nl(g.peildatum)}. Bron: de controles van regie op de leveringen hieronder.",
+        )
+    )
     return s
 
 
@@ -559,7 +659,9 @@ def signalen(g: Gegevens) -> list[Signaal]:
     personen = df[df["onderdrukken"].fillna(True).astype(bool)].reset_index(drop=True)
     verborgen: set[str] = set()
     if len(personen):
-        spec = MartSpec(naam="fct_signalen", domein="signalen", gemeente_kolom="gemeentecode", tellingen=("waarde",))
+        spec = MartSpec(
+            naam="fct_signalen", domein="signalen", gemeente_kolom="gemeentecode", tellingen=("waarde",)
+        )
         uit = onderdruk(personen[["gemeentecode", "signaal", "waarde"]], spec, g.drempel)
         verborgen = {str(uit.rijen.at[i, "signaal"]) for i, _ in uit.verborgen}
     volgorde = {"urgent": 0, "let_op": 1, "info": 2}
@@ -571,7 +673,11 @@ def signalen(g: Gegevens) -> list[Signaal]:
                 titel=r.titel,
                 ernst=r.ernst,
                 ernst_label=ERNST.get(r.ernst, r.ernst),
-                toelichting=(f"Het aantal is kleiner dan {g.drempel} en wordt daarom niet getoond." if hidden else r.toelichting),
+                toelichting=(
+                    f"Het aantal is kleiner dan {g.drempel} en wordt daarom niet getoond."
+                    if hidden
+                    else r.toelichting
+                ),
                 sinds=datum_nl(r.sinds),
                 waarde=("*" if hidden else getal(r.waarde)),
             )
@@ -580,22 +686,28 @@ def signalen(g: Gegevens) -> list[Signaal]:
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("regie.monitor", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("regie.monitor", "templates"), autoescape=select_autoescape(["html", "j2"])
+    )
     env.filters["datum"] = datum_nl
     return env
 
 
 def render(g: Gegevens, voor_pdf: bool = False) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no external reference)."""
-    return _env().get_template("rapport.html.j2").render(
-        g=g,
-        secties=secties(g),
-        signalen=signalen(g),
-        gemaakt=dt.date.today(),
-        voor_pdf=voor_pdf,
-        uitvoerder_naam=g.uitvoerder_naam,
-        andere_uitvoerder=g.uitvoerder and g.uitvoerder != g.gemeente,
-        opdrachtgevers=sorted(c for c, u in _opdrachtgevers(g).items()),
+    return (
+        _env()
+        .get_template("rapport.html.j2")
+        .render(
+            g=g,
+            secties=secties(g),
+            signalen=signalen(g),
+            gemaakt=dt.date.today(),
+            voor_pdf=voor_pdf,
+            uitvoerder_naam=g.uitvoerder_naam,
+            andere_uitvoerder=g.uitvoerder and g.uitvoerder != g.gemeente,
+            opdrachtgevers=sorted(c for c, u in _opdrachtgevers(g).items()),
+        )
     )
 
 

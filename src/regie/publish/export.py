@@ -66,7 +66,9 @@ def leesbaar(
     return _frames(warehouse, gemeente, schemas)
 
 
-def _frames(warehouse: str, gemeente: str, schemas: tuple[str, ...] = SCHEMAS) -> dict[tuple[str, str], pa.Table]:
+def _frames(
+    warehouse: str, gemeente: str, schemas: tuple[str, ...] = SCHEMAS
+) -> dict[tuple[str, str], pa.Table]:
     specs = meta_mod.specs()
     lezer = _lit(gemeente)
     out: dict[tuple[str, str], pa.Table] = {}
