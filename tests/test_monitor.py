@@ -464,3 +464,43 @@ def test_monitor_refuses_what_it_cannot_report(reference_run, tmp_path):
                         str(tmp_path / "leeg" / "regie.duckdb"))  # fmt: skip
     assert nothing.returncode == 2 and "nothing has been published yet" in nothing.stderr
     assert list(tmp_path.glob("*.html")) == []
+
+
+_RUN = r"""
+import json, sys
+from regie.config import Settings
+from regie.runner import run_dags
+settings = Settings.resolve(json.loads(sys.argv[1]))
+report = run_dags(settings, ("monitor",))
+print(json.dumps({"dags": [[d.dag_id, d.state, d.failed_tasks] for d in report.dags]}))
+"""
+
+
+@pytest.mark.slow
+def test_monitor_dag_writes_every_gemeentes_report(reference_run, tmp_path):
+    """The DAG as a scheduler runs it after a publication (here in-process, as `regie run` does)."""
+    import sys
+
+    from conftest import ROOT, regie_env
+
+    # a copy: the reference run is read-only; the DAG's Airflow metadata goes under the copy's home
+    wh = tmp_path / "wh"
+    wh.mkdir()
+    for f in reference_run["warehouse"].parent.iterdir():
+        if f.suffix == ".duckdb":
+            shutil.copy2(f, wh / f.name)
+    given = {
+        "home": str(tmp_path / "home"),
+        "warehouse": str(wh / "regie.duckdb"),
+        "peildatum": REFERENCE_PEILDATUM,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _RUN, json.dumps(given)], env=regie_env(), capture_output=True, text=True,
+        timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1])["dags"] == [["monitor", "success", []]]
+    folder = tmp_path / "home" / "monitor" / REFERENCE_PEILDATUM
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{code}_{REFERENCE_PEILDATUM}.{ext}" for code in GEMEENTEN for ext in ("html", "pdf")
+    )
