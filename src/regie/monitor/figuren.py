@@ -7,6 +7,7 @@ Hidden (suppressed) values are drawn as no bar and marked with ``*``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -33,13 +34,21 @@ STIJL = {
 
 
 def _svg(fig) -> str:
+    """The figure as an inline ``<svg>``; its ids get a prefix unique to the drawing."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg") :]  # drop the XML prologue and doctype: inline in HTML
-    # ids unique per figure, so several SVGs on one page do not share clip paths
-    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    # no comments, no RDF metadata block (and its namespace URLs): only the drawing
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns:(dc|cc|rdf)="[^"]*"', "", text)
+    # several charts on one page: prefix every id (and reference to it) with a hash of the drawing
+    prefix = "f" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    return re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}-{m.group(1)}"', text)
 
 
 def _leeg(v) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -150,7 +151,8 @@ def getal(v) -> str:
         return str(v)
     if f.is_integer():
         return f"{int(f):,}".replace(",", ".")
-    return f"{f:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    text = f"{f:,.2f}".rstrip("0")  # 59.5 -> 59,5; 876651.08 -> 876.651,08
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass
@@ -231,7 +233,11 @@ def _tabel(
                 cellen.append(Cel(k, "I" if int(v) == 1 else "II"))
             elif isinstance(v, pd.Timestamp | dt.date):
                 cellen.append(Cel(k, datum_nl(v)))
-            elif isinstance(v, int | float) and not isinstance(v, bool) and k not in ("jaar", "instroomjaar"):
+            elif (
+                isinstance(v, int | float | Decimal)
+                and not isinstance(v, bool)
+                and k not in ("jaar", "instroomjaar")
+            ):
                 cellen.append(Cel(k, getal(v), getal=True))
             else:
                 cellen.append(Cel(k, "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)))
