@@ -87,9 +87,8 @@ def staven(
                     label=naam,
                 )
         ax.set_xticks(xs)
-        ax.set_xticklabels(
-            labels, rotation=0 if len(labels) <= 8 else 45, ha="center" if len(labels) <= 8 else "right"
-        )
+        schuin = len(labels) > 8 or max(map(len, labels), default=0) > 14 or sum(map(len, labels)) > 45
+        ax.set_xticklabels(labels, rotation=30 if schuin else 0, ha="right" if schuin else "center")
         ax.set_title(titel, loc="left", fontsize=10)
         if y_label:
             ax.set_ylabel(y_label)
