@@ -21,6 +21,9 @@ import pytest
 
 from conftest import REFERENCE_PEILDATUM, run_regie
 
+# every test reads the session's end-to-end run through Airflow (conftest.reference_run)
+pytestmark = pytest.mark.slow
+
 GEMEENTEN = {
     "GM1916": "Leidschendam-Voorburg",
     "GM0626": "Voorschoten",
