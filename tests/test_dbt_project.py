@@ -51,6 +51,9 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_registratiekwaliteit": (
         "gemeentecode", "gecontroleerd_op", "controle", "ernst", "gecontroleerd", "afgekeurd", "geslaagd",
     ),
+    "fct_signalen": (
+        "gemeentecode", "peildatum", "signaal", "ernst", "waarde", "drempel", "sinds", "toelichting",
+    ),
 }  # fmt: skip
 
 #: Marts that count persons: each has a suppressed copy in schema publiek and a historie table.
