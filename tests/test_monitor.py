@@ -337,6 +337,7 @@ def test_reports_render_in_chromium_without_any_request(reports, rendered, tmp_p
         html = reports[code][0].read_text(encoding="utf-8")
         assert not re.search(r"(src|href)\s*=\s*[\"'](?!#|data:)", html), "a reference to another file"
         assert "http://" not in html.replace("http://www.w3.org/", "") and "https://" not in html
+        assert ">nan<" not in html and ">None<" not in html
     # and it shows something: a screenshot is not a blank page
     result, requests = chromium(reports["GM0626"][0], tmp_path / "shot", f"--screenshot={tmp_path / 'p.png'}",
                                 "--window-size=1200,1600")  # fmt: skip
@@ -477,6 +478,7 @@ def test_pdf_has_pages_with_the_figures(reports, tmp_path):
                         "Kwaliteit van de registratie", "Leveringen"):  # fmt: skip
             assert section in text, (code, section)
         assert "Bronnen: COA (TVS), taakstelling: geleverd 31 oktober 2024" in text
+        assert "coa_tvs taakstelling landelijk 31 oktober 2024" in text  # the deliveries it rests on
     # the signal texts and a figure from the marts reach the PDF
     text = subprocess.run(
         ["pdftotext", str(reports["GM0629"][1]), "-"], capture_output=True, text=True

@@ -199,6 +199,7 @@ def lees(
     lev = bron.get("fct_leveringen", pd.DataFrame())
     if len(lev):
         lev = lev[lev["gemeentecode"] == gemeente]
+        lev = lev.astype(object).where(lev.notna(), None)  # a national source: geleverd_door None, not NaN
     return Gegevens(
         gemeente=gemeente,
         naam=str(eigen["gemeentenaam"].iloc[0] or gemeente),
