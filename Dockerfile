@@ -11,6 +11,11 @@ ENV PIP_NO_CACHE_DIR=1 \
     REGIE_DAGS=/opt/regie/dags \
     PATH=/opt/regie/.venv/bin:$PATH
 
+# WeasyPrint (the monitor's PDF) needs Pango and a font
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /opt/regie
 COPY pyproject.toml constraints.txt README.md ./
 COPY src ./src

@@ -10,7 +10,11 @@ export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export GX_ANALYTICS_ENABLED := False
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: install demo serve test test-fast lint bench constraints clean
+.PHONY: install system-deps demo serve test test-fast lint bench constraints clean
+
+# Debian packages the reports and their tests need: WeasyPrint's Pango and fonts for the
+# PDF, headless Chromium and poppler-utils (pdftoppm, pdftotext) to look at the reports.
+SYSTEM_DEPS := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 install: $(STAMP)
 
@@ -20,7 +24,21 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-demo: install
+# apt-get install only what is missing (as root; otherwise say what to install)
+system-deps:
+	@missing=""; for p in $(SYSTEM_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "system-deps: installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "system-deps: missing$$missing; install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+demo: install system-deps
 	$(BIN)/regie demo
 
 # regie serve with the places and key from the environment (REGIE_HOME, REGIE_LANDING,
@@ -28,10 +46,10 @@ demo: install
 serve: install
 	$(BIN)/regie serve $(SERVE_ARGS)
 
-test: install
+test: install system-deps
 	$(BIN)/python -m pytest
 
-test-fast: install
+test-fast: install system-deps
 	$(BIN)/python -m pytest -m 'not slow'
 
 lint: install

@@ -30,7 +30,7 @@ bag = DagBag(sys.argv[1])
 total = time.perf_counter() - t0
 for stat in getattr(bag, "dagbag_stats", []):
     times[stat.file] = stat.duration.total_seconds() if hasattr(stat.duration, "total_seconds") else stat.duration
-heavy = sorted(m for m in ("duckdb", "pandas", "pyarrow", "psycopg", "great_expectations", "dbt")
+heavy = sorted(m for m in ("duckdb", "pandas", "pyarrow", "psycopg", "great_expectations", "dbt", "matplotlib", "weasyprint")
                if m in sys.modules and m not in before)
 print(json.dumps({
     "errors": {k: v.splitlines()[-1] for k, v in bag.import_errors.items()},
@@ -67,6 +67,7 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
         "ingest_duo",
         "ingest_gemeente",
         "ingest_rijk_provincie",
+        "monitor",
         "quality",
         "transform",
     ]
@@ -82,6 +83,7 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
     ), sorted(result["tasks"]["transform"])[:20]
     assert result["outlets"]["transform"] == ["regie://marts/"]  # Airflow normalises the URI
     assert result["tasks"]["quality"] == ["controleer", "meld", "publish", "scorecard"]
+    assert result["tasks"]["monitor"] == ["rapporten"]
     assert result["outlets"]["ingest_duo"] == ["regie://raw/duo"]
     assert result["outlets"]["ingest_gemeente"] == ["regie://raw/gemeente"]
     assert result["outlets"]["ingest_rijk_provincie"] == ["regie://raw/provincie", "regie://raw/rijk"]

@@ -77,6 +77,9 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "eindigt_binnen_6_maanden_zonder_resultaat", "termijn_verstreken_zonder_resultaat", "verlengd",
         "examens_geslaagd", "examens_gezakt",
     ),
+    "fct_signalen": (
+        "gemeentecode", "peildatum", "signaal", "ernst", "waarde", "drempel", "sinds", "toelichting",
+    ),
 }  # fmt: skip
 
 #: Marts that count persons: each has a suppressed copy in schema publiek and a historie table.

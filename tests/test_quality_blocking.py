@@ -170,9 +170,14 @@ def test_a_blocked_gemeente_has_the_same_rows_in_marts_publiek_and_historie(gebo
                 marts = con.execute(
                     f"select {cols} from marts.{table} where {g} = ? order by all", (gemeente,)
                 ).fetchall()
-                publiek = con.execute(
-                    f"select {cols} from publiek.{table} where {g} = ? order by all", (gemeente,)
-                ).fetchall()
+                # a mart without a public copy (fct_signalen, fct_leveringen) is compared with historie only
+                publiek = (
+                    con.execute(
+                        f"select {cols} from publiek.{table} where {g} = ? order by all", (gemeente,)
+                    ).fetchall()
+                    if spec.publiek
+                    else marts
+                )
                 historie = con.execute(
                     f"select {cols} from historie.{table} where {g} = ? and peildatum = ? order by all",
                     (gemeente, NU),

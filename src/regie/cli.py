@@ -207,6 +207,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  logs:        {home / 'logs'}\n"
         f"  dbt docs:    {home / 'dbt' / 'docs' / 'index.html'}\n"
         f"  findings:    {home / 'quality' / 'bevindingen.html'}\n"
+        f"  monitor:     {home / 'monitor'}  (a report per gemeente, HTML and PDF)\n"
         f"  key:         {os.environ.get(pseudonym.ENV_KEY_FILE, '(from the environment)')}"
     )
     return code
@@ -242,6 +243,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"regie export: {exc}", file=sys.stderr)
         return 2
     print(uitkomst.samenvatting())
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from . import monitor
+
+    settings = Settings.resolve({"warehouse": args.warehouse, "home": args.home})
+    try:
+        rapport = monitor.maak(settings.warehouse, args.gemeente, Path(args.out), args.peildatum)
+    except monitor.MonitorFout as exc:
+        print(f"regie monitor: {exc}", file=sys.stderr)
+        return 2
+    print(rapport.regel())
     return 0
 
 
@@ -284,9 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--until",
-        choices=("ingest", "transform", "quality"),
+        choices=("ingest", "transform", "quality", "monitor"),
         default="quality",
-        help="stop after this step (default: run everything: ingest, transform, quality)",
+        help="stop after this step (default: ingest, transform, quality; monitor: also every gemeente's report)",
     )
     r.set_defaults(func=cmd_run)
 
@@ -298,7 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=2025)
     d.add_argument("--gemeenten", type=int, default=0)
     d.add_argument(
-        "--until", choices=("ingest", "transform", "quality"), default="quality", help="stop after this step"
+        "--until",
+        choices=("ingest", "transform", "quality", "monitor"),
+        default="monitor",
+        help="stop after this step (default: everything, the monitor reports included)",
     )
     d.set_defaults(func=cmd_demo)
 
@@ -319,6 +336,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--home", help="regie home (default: REGIE_HOME or ./data)")
     e.set_defaults(func=cmd_export)
+
+    m = sub.add_parser(
+        "monitor", help="one gemeente's monitor report for council and management (HTML and PDF)"
+    )
+    m.add_argument("--gemeente", required=True, help="GMxxxx")
+    m.add_argument(
+        "--peildatum", type=_date, help="jjjj-mm-dd, a published peildatum (default: the latest publication)"
+    )
+    m.add_argument("--out", required=True, help="folder for <GMxxxx>_<peildatum>.html and .pdf")
+    m.add_argument(
+        "--warehouse", help="the warehouse (default: REGIE_WAREHOUSE or <home>/warehouse/regie.duckdb)"
+    )
+    m.add_argument("--home", help="regie home (default: REGIE_HOME or ./data)")
+    m.set_defaults(func=cmd_monitor)
 
     k = sub.add_parser("key", help="create a new pseudonymisation key file")
     k.add_argument("--out", required=True)

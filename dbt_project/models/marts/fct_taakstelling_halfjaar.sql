@@ -35,6 +35,19 @@ met_vorige as (
     window gemeente_volgorde as (partition by gemeentecode order by periode_volgnummer)
 ),
 
+-- whole months of the half year elapsed at the date COA's figures refer to (6 once it closed)
+tempo as (
+    select
+        gemeentecode,
+        periode_volgnummer,
+        greatest(0, least(6, cast(
+            (extract(year from {{ plus_dagen('peildatum_tvs', 1) }}) * 12
+                + extract(month from {{ plus_dagen('peildatum_tvs', 1) }}))
+            - (jaar * 12 + (halfjaar - 1) * 6 + 1)
+        as integer))) as maanden_verstreken
+    from perioden
+),
+
 final as (
     select
         met_vorige.gemeentecode,
@@ -55,9 +68,15 @@ final as (
         end as gerealiseerd_tvs,
         met_vorige.stand_eind,
         met_vorige.peildatum_tvs as peildatum,
-        met_vorige.periode
+        met_vorige.periode,
+        tempo.maanden_verstreken,
+        -- the pro-rata pace: 1/6 of the half year's taakstelling per whole month elapsed
+        cast(floor(met_vorige.taakstelling * tempo.maanden_verstreken / 6.0) as bigint) as volgens_tempo
     from met_vorige
     cross join tvs_bereik
+    inner join tempo
+        on met_vorige.gemeentecode = tempo.gemeentecode
+        and met_vorige.periode_volgnummer = tempo.periode_volgnummer
     left join tvs_gehuisvest
         on met_vorige.gemeentecode = tvs_gehuisvest.gemeentecode
         and met_vorige.jaar = tvs_gehuisvest.jaar

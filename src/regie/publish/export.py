@@ -58,7 +58,17 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
+def leesbaar(
+    warehouse: str, gemeente: str, schemas: tuple[str, ...] = SCHEMAS
+) -> dict[tuple[str, str], pa.Table]:
+    """Every published table of ``schemas`` (marts, historie) with exactly the rows ``gemeente`` may
+    read (:func:`regie.publish.toegang.leesregel`); what ``regie export`` and ``regie monitor`` read."""
+    return _frames(warehouse, gemeente, schemas)
+
+
+def _frames(
+    warehouse: str, gemeente: str, schemas: tuple[str, ...] = SCHEMAS
+) -> dict[tuple[str, str], pa.Table]:
     specs = meta_mod.specs()
     lezer = _lit(gemeente)
     out: dict[tuple[str, str], pa.Table] = {}
@@ -70,7 +80,7 @@ def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
             if not known:
                 raise ExportFout("nothing has been published yet (run regie run first)")
             _known_gemeente(con.execute("select gemeentecode from marts.dim_gemeente").fetchall(), gemeente)
-            for schema in SCHEMAS:
+            for schema in schemas:
                 tables = [
                     r[0]
                     for r in con.execute(
@@ -98,7 +108,7 @@ def _frames(warehouse: str, gemeente: str) -> dict[tuple[str, str], pa.Table]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         _known_gemeente(con.execute("select gemeentecode from marts.dim_gemeente").fetchall(), gemeente)
-        for schema in SCHEMAS:
+        for schema in schemas:
             tables = con.execute(
                 "select table_name from information_schema.tables where table_schema = ? order by table_name",
                 (schema,),

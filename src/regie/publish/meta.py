@@ -9,7 +9,7 @@ its yml (docs/publicatie.md lists them)::
         config:
           meta:
             regie:
-              domein: inburgering          # inburgering | huisvesting | geld | referentie | kwaliteit
+              domein: inburgering          # inburgering | huisvesting | geld | referentie | kwaliteit | signalen
               gemeente_kolom: woongemeente # whose row it is
               tellingen: [inschrijvingen, pip_vastgesteld, pip_binnen_10_weken, pip_te_laat]
               afgeleid: {mediaan_dagen_tot_pip: [pip_vastgesteld]}
@@ -40,8 +40,9 @@ from typing import Any
 
 #: Who may read a row (regie.publish.toegang): the gemeente of the row always; the
 #: uitvoerder executing its inburgering also for ``inburgering`` (and the ``referentie``
-#: row naming that gemeente); ``huisvesting``, ``geld`` and ``kwaliteit`` only the gemeente itself.
-DOMEINEN = ("inburgering", "huisvesting", "geld", "referentie", "kwaliteit")
+#: row naming that gemeente); ``huisvesting``, ``geld``, ``kwaliteit`` and ``signalen`` (its
+#: warnings, which mix housing, money and inburgering) only the gemeente itself.
+DOMEINEN = ("inburgering", "huisvesting", "geld", "referentie", "kwaliteit", "signalen")
 
 _NAAM = re.compile(r"^[a-z_][a-z0-9_]*$")
 _RELATIE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*=\s*(.+?)\s*$")
