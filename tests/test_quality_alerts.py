@@ -164,10 +164,12 @@ def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus,
     }
     # COA's doubled half year: no klantnummer, the half year names it; a trajectory of the
     # begeleiding provider for a person known by V-nummer only: soort, start and line name it
-    assert sorted((r["controle"], r["kenmerk"]) for r in o_rows if not r["klantnummer"]) == sorted([
-        (NAAM["datum_in_toekomst"], "maatschappelijke begeleiding vanaf 10-03-2025, regel 19"),
-        (NAAM["tvs_periode_dubbel"], "periode 2024-I"),
-    ])
+    assert sorted((r["controle"], r["kenmerk"]) for r in o_rows if not r["klantnummer"]) == sorted(
+        [
+            (NAAM["datum_in_toekomst"], "maatschappelijke begeleiding vanaf 10-03-2025, regel 19"),
+            (NAAM["tvs_periode_dubbel"], "periode 2024-I"),
+        ]
+    )
     # a housed person without a dossier has no klantnummer: the COA household names the record
     w = [
         r
@@ -263,7 +265,9 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
         correctie={(VOORSCHOTEN, "2024-II"): 3},
     )
     # the begeleiding provider corrects Oegstgeest's trajectory that started after the delivery
-    write_trajecten(base / "landing", LEVERING, fouten=True, zonder=frozenset({"F-datum_in_toekomst-traject"}))
+    write_trajecten(
+        base / "landing", LEVERING, fouten=True, zonder=frozenset({"F-datum_in_toekomst-traject"})
+    )
     ingest(base / "landing", base / "home", base / "wh.duckdb", run_id="r2")
     tasks.controleer({**p, "run_id": "r2"})
     result = tasks.meld({**p, "run_id": "r2"}, "r2")
