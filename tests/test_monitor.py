@@ -128,6 +128,17 @@ def test_signalen_agree_with_the_marts_they_measure(reference_run):
         assert nu[5] == math.floor(nu[6] * nu[7] / 6)
         tekort = nu[5] - nu[4]
         assert ((g, "realisatie_achter_op_tempo") in sig) == (tekort > 0)
+    # maatschappelijke begeleiding beyond its term, and termijnen ending without resultaat
+    for signaal, sql in (
+        ("mb_langer_dan_termijn",
+         "select gemeentecode, sum(langer_dan_termijn) from marts.fct_maatschappelijke_begeleiding group by 1"),
+        ("termijn_eindigt_zonder_resultaat",
+         "select woongemeente, sum(eindigt_binnen_6_maanden_zonder_resultaat) from marts.fct_inburgeringstermijn "
+         "group by 1"),
+    ):  # fmt: skip
+        gemeten = {g: n for g, n in _q(reference_run, sql) if n > 0}
+        assert gemeten, signaal  # the sample data makes both fire somewhere
+        assert {g: w for (g, s), (w, _, _) in sig.items() if s == signaal} == gemeten
     assert not any(s == "spuk_terugbetaling" for _, s in sig)  # no gemeente pays back in the sample
     assert _q(reference_run, "select max(terug_te_betalen) from marts.fct_spuk")[0][0] == 0
 

@@ -19,6 +19,8 @@
     'interventieladder_hoger',
     'pip_termijn_verstreken',
     'spuk_terugbetaling',
+    'mb_langer_dan_termijn',
+    'termijn_eindigt_zonder_resultaat',
 ] %}
 
 with regelset as (
@@ -187,6 +189,30 @@ regel_spuk_terugbetaling as (
     from {{ ref('fct_spuk') }}
     where terug_te_betalen > 0
     group by gemeentecode
+),
+
+-- ===== rule mb_langer_dan_termijn: maatschappelijke begeleiding beyond its term ============
+-- fct_maatschappelijke_begeleiding.langer_dan_termijn (terms from ref_normen), every year and
+-- soort; sinds from the earlier publications.
+regel_mb_langer_dan_termijn as (
+    select
+        gemeentecode,
+        cast(sum(langer_dan_termijn) as numeric(18, 2)) as waarde,
+        cast(null as date) as sinds,
+        cast(null as varchar) as detail
+    from {{ ref('fct_maatschappelijke_begeleiding') }}
+    group by gemeentecode
+),
+
+-- ===== rule termijn_eindigt_zonder_resultaat: termijn ends within 6 months, no resultaat ====
+regel_termijn_eindigt_zonder_resultaat as (
+    select
+        woongemeente as gemeentecode,
+        cast(sum(eindigt_binnen_6_maanden_zonder_resultaat) as numeric(18, 2)) as waarde,
+        cast(null as date) as sinds,
+        cast(null as varchar) as detail
+    from {{ ref('fct_inburgeringstermijn') }}
+    group by woongemeente
 ),
 
 -- ===== end of the rules ======================================================================
