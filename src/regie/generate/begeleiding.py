@@ -17,6 +17,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from .. import normen
 from .model import SH, Person
 from .report import MB_GESTART, MB_JAREN
 from .util import days, nl_date
@@ -24,8 +25,8 @@ from .util import days, nl_date
 AANBIEDER = "VWN"
 HEADER = ["gemeentecode", "bsn", "v_nummer", "soort", "datum_start", "datum_eind", "status", "verlengd_tot"]
 MB, FO, OMG = "MAATSCHAPPELIJKE_BEGELEIDING", "FINANCIEEL_ONTZORGEN", "OMGAAN_MET_GELD"
-#: The terms (the same as seed ref_normen: mb_termijn_dagen, ontzorgen_termijn_dagen).
-TERMIJN = {MB: 548, FO: 183}
+#: The terms, from seed ref_normen (mb_termijn_dagen, ontzorgen_termijn_dagen).
+TERMIJN = {MB: normen.geheel("mb_termijn_dagen"), FO: normen.geheel("ontzorgen_termijn_dagen")}
 #: The checks a planted trajectory must trip.
 CHECK = {MB: "begeleiding_langer_dan_termijn", FO: "ontzorgen_langer_dan_termijn"}
 

@@ -1099,16 +1099,6 @@ def _bestanden(g: Gegevens) -> pd.DataFrame:
     return b
 
 
-def seed_norm(naam: str) -> float:
-    """A legal limit or term from the dbt seed ``ref_normen`` (the dbt macro ``norm`` reads the same)."""
-    seed = project_dir() / "seeds" / "ref_normen.csv"
-    with seed.open(encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            if r["norm"] == naam:
-                return float(r["waarde"])
-    raise KeyError(f"norm {naam} staat niet in {seed}")
-
-
 #: Per soort of trajectory the norm of ref_normen that bounds its length.
 TRAJECT_TERMIJN_NORM = {
     "MAATSCHAPPELIJKE_BEGELEIDING": "mb_termijn_dagen",
@@ -1124,7 +1114,7 @@ def _trajecten(g: Gegevens) -> pd.DataFrame:
     t = t.merge(g.persoon_klant(), on="persoon_id", how="left") if len(t) else t.assign(klantnummer=None)
     peil = pd.Timestamp(g.peildatum)
     t["duur_dagen"] = _dagen(t["datum_eind"].fillna(peil), t["datum_start"])
-    termijn = {soort: seed_norm(norm) for soort, norm in TRAJECT_TERMIJN_NORM.items()}
+    termijn = {soort: normen.geheel(norm) for soort, norm in TRAJECT_TERMIJN_NORM.items()}
     t["termijn_dagen"] = t["soort"].map(termijn).astype("Float64")
     niet_verlengd = t["status"].ne("verlengd").fillna(True)
     for soort, kolom in (
