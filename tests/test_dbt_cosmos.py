@@ -63,7 +63,9 @@ def test_transform_dag_parses_fast_without_io():
     print(f"transform DAG parse: {result['seconds']:.2f}s, {len(result['tasks'])} tasks")
     assert result["errors"] == {}
     assert result["heavy"] == []
-    assert result["seconds"] < 10
+    # not a speed test (bench/ measures speed): a DAG file that takes longer than Airflow's
+    # import timeout (core.dagbag_import_timeout, 30 s) is dropped by the dag-processor
+    assert result["seconds"] < 30
     assert result["params"] == ["home", "landing", "peildatum", "run_id", "warehouse"]
     assert result["outlets"] == ["regie://marts"]
     if result["schedule"]:
