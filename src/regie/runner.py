@@ -287,6 +287,8 @@ def run_dags(
         finally:
             for lg in watched:
                 lg.removeHandler(progress)
+            if (settings.home / "airflow" / RUN_DAGS).is_dir():
+                _empty(settings.home / "airflow" / RUN_DAGS)  # a link would show the DAG file's mode
     totals = ledger_totals(settings.warehouse, run_id)
     return RunReport(run_id, outcomes, time.monotonic() - started, log_file, totals)
 
@@ -323,12 +325,17 @@ def _show_only(dag_id: str) -> Path | None:
     source = dags_folder() / f"{dag_id}.py"
     if folder.name != RUN_DAGS or not source.is_file():
         return None
+    _empty(folder)
+    (folder / source.name).symlink_to(source.resolve())
+    return folder
+
+
+def _empty(folder: Path) -> None:
+    """No DAG file (link) left in regie run's own DAG folder; the folder owner-only."""
     private_dir(folder)
     for old in folder.iterdir():
         if old.is_symlink() or old.suffix == ".py":
             old.unlink()
-    (folder / source.name).symlink_to(source.resolve())
-    return folder
 
 
 def failure_reasons(home: Path, run_id: str, dag_id: str, failed: list[tuple[str, int]]) -> list[str]:
