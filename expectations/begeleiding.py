@@ -10,13 +10,14 @@ the trajectory; a warning, never blocking.
 
 import great_expectations.expectations as gxe
 
-from regie.quality.gegevens import TRAJECT_TERMIJN_NORM, seed_norm
+from regie import normen
+from regie.quality.gegevens import TRAJECT_TERMIJN_NORM
 from regie.quality.model import WAARSCHUWING, Controle, Verwachting, waar
 
 
 def controles() -> list[Controle]:
-    mb = int(seed_norm(TRAJECT_TERMIJN_NORM["MAATSCHAPPELIJKE_BEGELEIDING"]))
-    fo = int(seed_norm(TRAJECT_TERMIJN_NORM["FINANCIEEL_ONTZORGEN"]))
+    mb = normen.geheel(TRAJECT_TERMIJN_NORM["MAATSCHAPPELIJKE_BEGELEIDING"])
+    fo = normen.geheel(TRAJECT_TERMIJN_NORM["FINANCIEEL_ONTZORGEN"])
     return [
         Controle(
             code="begeleiding_langer_dan_termijn",
