@@ -194,7 +194,7 @@ def test_run_on_postgres_accounts_for_every_file_and_row(generated, tmp_path, pg
     with sqlite3.connect(home / "airflow" / "airflow.db") as meta:
         confs = [row[0] for row in meta.execute("select conf from dag_run")]
     texts = [c if isinstance(c, str) else bytes(c).decode("latin-1") for c in confs]
-    assert len(texts) == 4 and all("postgres" in t and password not in t for t in texts)
+    assert len(texts) == 5 and all("postgres" in t and password not in t for t in texts)  # 5 ingest DAGs
     assert _owner_only(home / "airflow") == [] and _owner_only(home / "logs") == []
 
 

@@ -39,26 +39,37 @@ SIGNALEN = [
     ("GM0546", "achterstand_gestegen", "let_op", 40, "2022-01-01"),
     # the provincie's decision of 6 May 2024: from none to trede 1
     ("GM0546", "interventieladder_hoger", "urgent", 1, "2024-05-06"),
+    # the planted MB trajectory beyond 548 days (one per gemeente; Voorschoten also the open one)
+    ("GM0546", "mb_langer_dan_termijn", "let_op", 1, REFERENCE_PEILDATUM),
     # sum of zonder_pip_termijn_verstreken over all BRP years; first publication: since the peildatum
     ("GM0546", "pip_termijn_verstreken", "urgent", 28, REFERENCE_PEILDATUM),
     # 2024-II: 48 by the pace (72 x 4 / 6), 46 housed; behind every half year since 2021-II
     ("GM0546", "realisatie_achter_op_tempo", "let_op", 2, "2021-07-01"),
     ("GM0579", "achterstand_gestegen", "let_op", 5, "2023-07-01"),
     ("GM0579", "interventieladder_hoger", "urgent", 1, "2024-09-02"),
+    ("GM0579", "mb_langer_dan_termijn", "let_op", 1, REFERENCE_PEILDATUM),
     ("GM0579", "pip_termijn_verstreken", "urgent", 2, REFERENCE_PEILDATUM),
-    # Voorschoten: 32 -> 34; trede 3 -> 4 on 14 October 2024
+    ("GM0579", "termijn_eindigt_zonder_resultaat", "urgent", 10, REFERENCE_PEILDATUM),
+    # Voorschoten: 32 -> 34; trede 3 -> 4 on 13 January 2025 (the report's date)
     ("GM0626", "achterstand_gestegen", "let_op", 2, "2023-07-01"),
-    ("GM0626", "interventieladder_hoger", "urgent", 1, "2024-10-14"),
+    ("GM0626", "interventieladder_hoger", "urgent", 1, "2025-01-13"),
+    # one MB trajectory ended late, one open since 2022, and one ontzorgen trajectory beyond 183 days
+    ("GM0626", "mb_langer_dan_termijn", "let_op", 3, REFERENCE_PEILDATUM),
     ("GM0626", "pip_termijn_verstreken", "urgent", 20, REFERENCE_PEILDATUM),
+    ("GM0626", "termijn_eindigt_zonder_resultaat", "urgent", 5, REFERENCE_PEILDATUM),
     # Wassenaar: -3 -> 13; trede 1 -> 2a on 15 January 2025; 6 housed of 18 by the pace
     ("GM0629", "achterstand_gestegen", "let_op", 16, "2023-07-01"),
     ("GM0629", "interventieladder_hoger", "urgent", 1, "2025-01-15"),
+    ("GM0629", "mb_langer_dan_termijn", "let_op", 2, REFERENCE_PEILDATUM),
     ("GM0629", "pip_termijn_verstreken", "urgent", 7, REFERENCE_PEILDATUM),
     ("GM0629", "realisatie_achter_op_tempo", "let_op", 12, "2023-01-01"),
+    ("GM0629", "termijn_eindigt_zonder_resultaat", "urgent", 14, REFERENCE_PEILDATUM),
     ("GM1916", "achterstand_gestegen", "let_op", 44, "2023-07-01"),
     ("GM1916", "interventieladder_hoger", "urgent", 1, "2025-01-15"),
+    ("GM1916", "mb_langer_dan_termijn", "let_op", 2, REFERENCE_PEILDATUM),
     ("GM1916", "pip_termijn_verstreken", "urgent", 64, REFERENCE_PEILDATUM),
     ("GM1916", "realisatie_achter_op_tempo", "let_op", 20, "2023-01-01"),
+    ("GM1916", "termijn_eindigt_zonder_resultaat", "urgent", 56, REFERENCE_PEILDATUM),
 ]
 
 
@@ -298,8 +309,8 @@ def _getal(text: str):
 
 
 def _zelfde(shown, value) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return shown == ""
+    if value is None or str(value) == "<NA>" or (isinstance(value, float) and math.isnan(value)):
+        return shown == ""  # a null cell (e.g. bereikt_800_uur of gezinsmigranten) is shown empty
     if isinstance(shown, float):
         return abs(shown - float(value)) < 0.0051
     return str(shown) == str(value) or (isinstance(shown, int) and shown == value)

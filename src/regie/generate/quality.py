@@ -320,9 +320,11 @@ def termijn_zonder_resultaat(obj: dict, d: dt.date) -> bool:
 def duo_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str, str]]:
     """(check, person, gemeentecode, reden) for the lines of DUO's delivery of d a check flags."""
     out = []
+    # regie judges only the gemeenten it serves: not DUO's gemeente of a person who moved away
+    bediend = {q.gemeente for q in persons}
     for p in duo_persons(persons, d):
         obj = person_json(p, d)
-        if termijn_zonder_resultaat(obj, d):
+        if termijn_zonder_resultaat(obj, d) and "GM" + obj["gemeentecode"] in bediend:
             out.append(("termijn_bijna_om_zonder_resultaat", p, "GM" + obj["gemeentecode"], REDEN_TERMIJN))
     return out
 

@@ -954,9 +954,15 @@ def _termijn_resultaat(g: Gegevens, p: pd.DataFrame) -> pd.DataFrame:
     p["versie"] = p["versie"].astype("Int64")
     eind = p["termijn_einddatum"]
     grens = p["leverdatum"] + pd.DateOffset(months=TERMIJN_BIJNA_VERSTREKEN_MAANDEN)
+    # only the gemeenten regie serves (the reference list, and every gemeente that delivers its
+    # own municipal files): DUO's register also names people who moved elsewhere, and regie
+    # neither judges nor mails a gemeente it does not serve
+    bediend = set(g.uitvoerders()) | set(g.basis("dossiers")["uitvoerder"].dropna())
+    eigen = p["gemeentecode"].isin(list(bediend)).fillna(False).astype(bool)
     p["termijn_eindigt_binnenkort"] = (
         (
-            p["plicht_indicator"].fillna(True).astype(bool)
+            eigen
+            & p["plicht_indicator"].fillna(True).astype(bool)
             & eind.notna()
             & (eind >= p["leverdatum"])
             & (eind <= grens)
