@@ -46,11 +46,15 @@ demo: install system-deps
 serve: install
 	$(BIN)/regie serve $(SERVE_ARGS)
 
+# two workers, one test file each at a time (session fixtures such as the reference run are
+# made once per worker); PYTEST_ARGS for more, e.g. PYTEST_ARGS='-n 0' to run serially
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 test: install system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install system-deps
-	$(BIN)/python -m pytest -m 'not slow'
+	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src dags tests bench expectations
