@@ -6,13 +6,12 @@ Reads the session's reference run (one `regie run` of the sample data); nothing 
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+import browser_support as browser
 
 pytestmark = pytest.mark.slow
 
@@ -21,39 +20,11 @@ EXTERN = re.compile(
     r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE
 )
 
-_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-]  # fmt: skip
-
 
 def chromium(page: Path, work: Path, *args: str) -> tuple[str, list[str]]:
-    """The DOM headless Chromium renders from ``page`` in a network namespace of its own (no
-    network at all), and the URLs the page asked for (from Chromium's net log)."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not binary:
-        pytest.fail("chromium is not installed (Debian package chromium)")
-    work.mkdir(parents=True, exist_ok=True)
-    netlog = work / "net.json"
-    cmd = [binary, *_FLAGS, f"--user-data-dir={work / 'profiel'}", f"--log-net-log={netlog}",
-           "--net-log-capture-mode=Everything", *args, page.resolve().as_uri()]  # fmt: skip
-    result = subprocess.run(["unshare", "--net", *cmd], capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-2000:]
-    text = netlog.read_text(encoding="utf-8")
-    try:
-        log = json.loads(text)
-    except json.JSONDecodeError:  # written while the browser shut down: close the list
-        log = json.loads(text.rstrip().rstrip(",") + "]}")
-    types = {v: k for k, v in log["constants"]["logEventTypes"].items()}
-    requests = []
-    for event in log["events"]:
-        params = event.get("params") or {}
-        if types.get(event["type"]) == "URL_REQUEST_START_JOB" and params.get("url"):
-            # the page's own requests come from the file (an opaque origin, "null"); the
-            # browser's own background requests say "not an origin"
-            initiator = str(params.get("initiator", ""))
-            if initiator == "null" or initiator.startswith("file:"):
-                requests.append(params["url"])
+    """The DOM headless Chromium renders from ``page`` without any network, and the URLs the page
+    asked for (browser_support)."""
+    result, requests = browser.chromium(page, work, *args)
     return result.stdout, requests
 
 
