@@ -577,7 +577,7 @@ def test_signals_are_in_the_same_mail_and_a_new_signal_mails_its_gemeente_once(p
     assert "Signaal niet meer van toepassing: Inburgeraars zonder PIP na de wettelijke termijn" in _plat(
         leiden.tekst
     )
-    assert leiden.onderwerp.endswith(": 10 bevindingen")
+    assert leiden.onderwerp.endswith(": 13 bevindingen")
 
 
 class _Haperend(Postbus):
