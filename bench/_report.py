@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
+import time
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -32,3 +35,26 @@ def publish(title: str, table: str, notes: list[str], stem: str) -> Path:
     target.write_text(report, encoding="utf-8")
     print(f"bench: written to {target.relative_to(ROOT)}")
     return target
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+def measure(cmd: list[str], env: dict[str, str], output: Path) -> Measured:
+    """Run ``cmd``; wall time and the peak resident set size of it or any child (``os.wait4``)."""
+    with output.open("wb") as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - started
+    return Measured(
+        seconds,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        output.read_text(encoding="utf-8", errors="replace"),
+    )

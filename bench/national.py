@@ -38,40 +38,15 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from _report import ROOT, machine, publish  # noqa: E402  (bench/ is the script's folder)
+from _report import ROOT, Measured, machine, measure, publish  # noqa: E402  (bench/ is the script's folder)
 
 README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- national:begin -->", "<!-- national:end -->"
-
-
-@dataclass
-class Measured:
-    seconds: float
-    peak_mb: float
-    returncode: int
-    output: str
-
-
-def measure(cmd: list[str], env: dict[str, str], output: Path) -> Measured:
-    """Run ``cmd``; wall time and the peak resident set size of it or any child (``os.wait4``)."""
-    with output.open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.monotonic() - started
-    return Measured(
-        seconds,
-        usage.ru_maxrss / 1024,
-        os.waitstatus_to_exitcode(status),
-        output.read_text(encoding="utf-8", errors="replace"),
-    )
 
 
 def regie_env(key: str) -> dict[str, str]:

@@ -32,14 +32,11 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from _report import ROOT, machine, publish  # noqa: E402  (bench/ is the script's folder)
+from _report import Measured, machine, measure, publish  # noqa: E402  (bench/ is the script's folder)
 
 #: The tables whose size says how much work the build did.
 SIZES = (
@@ -50,29 +47,6 @@ SIZES = (
     "marts.fct_inburgeraars_instroom",
     "marts.fct_leerroute_stand",
 )
-
-
-@dataclass
-class Measured:
-    seconds: float
-    peak_mb: float
-    returncode: int
-    output: str
-
-
-def measure(cmd: list[str], env: dict[str, str], output: Path) -> Measured:
-    """Run ``cmd``; wall time and peak resident set size of it and its children (``os.wait4``)."""
-    with output.open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.monotonic() - started
-    return Measured(
-        seconds,
-        usage.ru_maxrss / 1024,
-        os.waitstatus_to_exitcode(status),
-        output.read_text(encoding="utf-8", errors="replace"),
-    )
 
 
 def last_json(text: str) -> dict:
