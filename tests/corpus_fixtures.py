@@ -155,11 +155,9 @@ class Zone:
 
     def ledger(self, relpath: str) -> list[dict]:
         """Every audit.bestanden row of a path, oldest first."""
-        cur = self.wh.con.execute(
+        return self.wh.query_arrow(
             "select * from audit.bestanden where path = ? order by geladen_op, versie nulls first", [relpath]
-        )
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        ).to_pylist()
 
     def rejects(self, relpath: str, versie: int | None = None) -> dict[int, str]:
         """regelnummer -> reden from audit.afgewezen_rijen."""

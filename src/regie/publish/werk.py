@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ..quality.gegevens import has_relation, query_frame
 from ..warehouse import Warehouse, work_schema
 from ..warehouse.schema import Table
 from . import meta as meta_mod
@@ -80,8 +79,7 @@ def ensure(wh: Warehouse) -> None:
 
 def markeer(wh: Warehouse, toestand: str, run_id: str | None, peildatum: str | None) -> None:
     ensure(wh)
-    wh._begin()
-    try:
+    with wh.transaction():
         wh.execute(f"delete from {WERKSTAND.qualified}")
         wh.execute(
             f"insert into {WERKSTAND.qualified} values (?, ?, ?, ?)",
@@ -92,14 +90,10 @@ def markeer(wh: Warehouse, toestand: str, run_id: str | None, peildatum: str | N
                 dt.datetime.now().replace(microsecond=0),
             ),
         )
-    except BaseException:
-        wh._rollback()
-        raise
-    wh._commit()
 
 
 def stand(wh: Warehouse) -> Stand | None:
-    if not has_relation(wh, WERKSTAND.qualified):
+    if not wh.has_relation(WERKSTAND.qualified):
         return None
     rows = wh.query(f"select toestand, run_id, peildatum, sinds from {WERKSTAND.qualified}")
     return Stand(*rows[0]) if rows else None
@@ -181,21 +175,16 @@ def bereid_voor(wh: Warehouse, peildatum: str, run_id: str | None, drempel: int)
 
 def _publiek(wh: Warehouse, marts: str, publiek: str, table: str, spec, drempel: int) -> tuple[int, int]:
     cols = kolommen(wh, marts, table)
-    df = query_frame(wh, f"select * from {marts}.{table}")
+    df = wh.query_frame(f"select * from {marts}.{table}")
     uitkomst = onderdruk(df, spec, drempel)
     body = uitkomst.publiek
     target = f"{publiek}.{table}"
     ddl = ", ".join(f"{n} {t}" for n, t in cols) + ", onderdrukt boolean"
-    wh._begin()
-    try:
+    with wh.transaction():
         wh.execute(f"drop table if exists {target}")
         wh.execute(f"create table {target} ({ddl})")
         if len(body):
-            wh._insert_arrow(target, _arrow(body))
-    except BaseException:
-        wh._rollback()
-        raise
-    wh._commit()
+            wh.insert_arrow(target, _arrow(body))
     return uitkomst.primair, uitkomst.aanvullend
 
 
@@ -227,7 +216,7 @@ def historie_select(cols: list[tuple[str, str]], spec) -> tuple[list[tuple[str, 
 def _historie(wh: Warehouse, marts: str, historie: str, table: str, spec, peildatum: str) -> int:
     cols, exprs = historie_select(kolommen(wh, marts, table), spec)
     target = f"{historie}.{table}"
-    if not has_relation(wh, target):
+    if not wh.has_relation(target):
         ddl = ", ".join(["peildatum date"] + [f"{n} {t}" for n, t in cols])
         wh.execute(f"create table {target} ({ddl})")
     have = {n for n, _ in kolommen(wh, historie, table)}
@@ -236,17 +225,12 @@ def _historie(wh: Warehouse, marts: str, historie: str, table: str, spec, peilda
             wh.execute(f"alter table {target} add column {name} {sql_type}")
     names = ", ".join(["peildatum"] + [n for n, _ in cols])
     peil = dt.date.fromisoformat(peildatum)
-    wh._begin()
-    try:
+    with wh.transaction():
         wh.execute(f"delete from {target} where peildatum = ?", (peil,))
         wh.execute(
             f"insert into {target} ({names}) select cast(? as date), {', '.join(exprs)} from {marts}.{table}",
             (peildatum,),
         )
-    except BaseException:
-        wh._rollback()
-        raise
-    wh._commit()
     return int(wh.query(f"select count(*) from {target} where peildatum = ?", (peil,))[0][0])
 
 
@@ -254,7 +238,7 @@ def registreer_publicatie(
     wh: Warehouse, run_id: str | None, peildatum, doel: str, n: int, seconden: float
 ) -> None:
     ensure(wh)
-    wh._insert_arrow(
+    wh.insert_arrow(
         PUBLICATIES.qualified,
         pa.table(
             {
@@ -270,7 +254,7 @@ def registreer_publicatie(
 
 
 def laatste_publicatie(wh: Warehouse) -> tuple | None:
-    if not has_relation(wh, PUBLICATIES.qualified):
+    if not wh.has_relation(PUBLICATIES.qualified):
         return None
     rows = wh.query(
         f"select run_id, peildatum, gepubliceerd_op, doel from {PUBLICATIES.qualified} "

@@ -371,7 +371,7 @@ class Keuze:
 
 def kies(wh: Warehouse, peildatum: str, tegengehouden: frozenset[Tegenhouding] = frozenset()) -> Keuze:
     """The staging choice of deliveries, made from the ledger (see the module docstring)."""
-    k = query_frame(wh, KANDIDATEN_SQL, (peildatum,))
+    k = wh.query_frame(KANDIDATEN_SQL, (peildatum,))
     k["leverdatum"] = pd.to_datetime(k["leverdatum"]).dt.date
     k["uitvoerder"] = k["uitvoerder"].astype(object).where(k["uitvoerder"].notna(), "")
     held = {(t.bron, t.uitvoerder, t.leverdatum, t.gemeentecode) for t in tegengehouden}
@@ -410,21 +410,11 @@ def _peildatum_van(wh: Warehouse, bron: str) -> str:
     """No peildatum given: the one the staging views were built for, else the latest delivery date."""
     from ..peildatum import voor_warehouse
 
-    if bron != "raw" and has_relation(wh, "staging.stg_audit__bestanden"):
+    if bron != "raw" and wh.has_relation("staging.stg_audit__bestanden"):
         rows = wh.query("select max(peildatum) from staging.stg_audit__bestanden")
         if rows and rows[0][0] is not None:
             return str(rows[0][0])[:10]
     return voor_warehouse(wh, None).datum
-
-
-def query_frame(wh: Warehouse, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
-    """A query's rows as a DataFrame, on either backend."""
-    if wh.kind == "duckdb":
-        return wh.con.execute(sql, list(params or [])).df()
-    with wh.con.cursor() as cur:  # PostgreSQL
-        cur.execute(sql.replace("?", "%s"), params or None)
-        names = [d.name for d in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=names)
 
 
 def referentie_uitvoerders(wh: Warehouse) -> dict[str, str]:
@@ -435,7 +425,7 @@ def referentie_uitvoerders(wh: Warehouse) -> dict[str, str]:
     its deliverer the uitvoerder of that gemeente. A gemeente that is not in the
     list executes its own inburgering.
     """
-    if has_relation(wh, "marts.dim_gemeente"):
+    if wh.has_relation("marts.dim_gemeente"):
         cols = {
             r[0]
             for r in wh.query(
@@ -457,15 +447,6 @@ def mag_leveren_voor(uitvoerder: str | None, gemeentecode: str | None, uitvoerde
     if uitvoerder is None or gemeentecode is None:
         return True
     return gemeentecode == uitvoerder or uitvoerders.get(gemeentecode) == uitvoerder
-
-
-def has_relation(wh: Warehouse, qualified: str) -> bool:
-    schema, name = qualified.split(".", 1)
-    rows = wh.query(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        (schema, name),
-    )
-    return bool(rows and rows[0][0])
 
 
 class Gegevens:
@@ -538,20 +519,20 @@ class Gegevens:
 
     def _load(self, naam: str) -> pd.DataFrame:
         spec = BASIS[naam]
-        use_staging = self.bron == "staging" or (self.bron == "auto" and has_relation(self.wh, spec.staging))
+        use_staging = self.bron == "staging" or (self.bron == "auto" and self.wh.has_relation(spec.staging))
         if use_staging:
             renamed = dict(spec.staging_namen)
             cols = ", ".join(f"{renamed[c]} as {c}" if c in renamed else c for c in spec.kolommen)
             self.gelezen_uit[naam] = spec.staging
-            return query_frame(self.wh, f"select {cols} from {spec.staging}")
-        if not has_relation(self.wh, spec.raw):
+            return self.wh.query_frame(f"select {cols} from {spec.staging}")
+        if not self.wh.has_relation(spec.raw):
             self.gelezen_uit[naam] = "(ontbreekt)"
             return pd.DataFrame(columns=list(spec.kolommen))
         renamed = dict(spec.raw_namen)
         cols = ", ".join(f"{renamed.get(c, 'r.' + c)} as {c}" for c in spec.kolommen)
         self.gelezen_uit[naam] = spec.raw
         sql, params = self._raw_rijen(spec, cols)
-        return query_frame(self.wh, sql, params)
+        return self.wh.query_frame(sql, params)
 
     def _raw_rijen(self, spec: Basis, cols: str) -> tuple[str, list]:
         """SQL for the raw rows in force, as staging selects them (municipal files: see :meth:`_gemeentelijk`)."""
@@ -660,10 +641,9 @@ class Gegevens:
         """The files in force (path, versie, bron, uitvoerder, leverdatum, row counts)."""
         if self._bezig is not None:
             self._bezig.add("*")
-        if self.bron != "raw" and has_relation(self.wh, "staging.stg_audit__bestanden"):
-            out = query_frame(
-                self.wh,
-                "select b.path, b.versie, b.bron, b.entiteit, b.uitvoerder, b.leverdatum, l.rijen_in, "
+        if self.bron != "raw" and self.wh.has_relation("staging.stg_audit__bestanden"):
+            out = self.wh.query_frame(
+                                "select b.path, b.versie, b.bron, b.entiteit, b.uitvoerder, b.leverdatum, l.rijen_in, "
                 "l.rijen_geladen, l.rijen_afgewezen from staging.stg_audit__bestanden b "
                 "join audit.bestanden l on l.path = b.path and l.versie = b.versie and l.status = 'geladen' "
                 "where b.gekozen or exists (select 1 from staging.stg_audit__vervangingen v "
@@ -938,12 +918,11 @@ def _duo_regels(g: Gegevens, tabel: str, kolommen: tuple[str, ...]) -> pd.DataFr
     belong to (file, version, line): the same rows whether the person rows came from staging or raw."""
     naam = f"raw.duo__{tabel}"
     sleutel = ["bestand", "versie", "regelnummer"]
-    if not has_relation(g.wh, naam):
+    if not g.wh.has_relation(naam):
         return pd.DataFrame(columns=sleutel + list(kolommen))
     cols = ", ".join(kolommen)
-    return query_frame(
-        g.wh,
-        f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}",
+    return g.wh.query_frame(
+                f"select _bestand as bestand, _versie as versie, _regelnummer as regelnummer, {cols} from {naam}",
     )
 
 
@@ -1058,8 +1037,8 @@ def _leveringen(g: Gegevens) -> pd.DataFrame:
     number and reason; reasons never quote an identifying value, see regie.ingest), and per
     file one row standing for all its loaded lines (``aantal_rijen``)."""
     files = g.gekozen_bestanden().rename(columns={"path": "bestand"})
-    rejects = query_frame(
-        g.wh, "select path as bestand, versie, regelnummer, reden from audit.afgewezen_rijen"
+    rejects = g.wh.query_frame(
+        "select path as bestand, versie, regelnummer, reden from audit.afgewezen_rijen"
     )
     in_force = {(p, int(v)) for p, v in zip(files["bestand"], files["versie"], strict=True)}
     keep = [(p, int(v)) in in_force for p, v in zip(rejects["bestand"], rejects["versie"], strict=True)]
@@ -1082,9 +1061,8 @@ def _leveringen(g: Gegevens) -> pd.DataFrame:
 
 def _bestanden(g: Gegevens) -> pd.DataFrame:
     """Per file type and deliverer the newest delivery attempt on or before the peildatum."""
-    b = query_frame(
-        g.wh,
-        """
+    b = g.wh.query_frame(
+                """
         select path as bestand, bron, entiteit, uitvoerder, leverdatum, status, reden
         from (
             select b.*, row_number() over (
@@ -1160,12 +1138,11 @@ def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
     for src in SOURCES:
         table = f"raw.{src.table}"
         cols = [c.target for c in src.columns if c.kind == "gemeentecode"]
-        if not cols or not has_relation(g.wh, table):
+        if not cols or not g.wh.has_relation(table):
             continue
         for col in cols:
-            found = query_frame(
-                g.wh,
-                f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
+            found = g.wh.query_frame(
+                                f"select r._bestand as bestand, '{col}' as kolom, r.{col} as code, "
                 f"min(r._regelnummer) as regelnummer from {table} r "
                 f"join ({GEKOZEN_SQL}) k on r._bestand = k.path and r._versie = k.versie "
                 f"where r.{col} is not null group by r._bestand, r.{col}",
@@ -1201,9 +1178,8 @@ def _gemeentecodes(g: Gegevens) -> pd.DataFrame:
 def _leverdata(g: Gegevens) -> pd.DataFrame:
     """Every delivery loaded (latest version per path), with its date judged: before 2013
     (no delivery about the Wet inburgering can be older) or after today is suspect."""
-    b = query_frame(
-        g.wh,
-        """
+    b = g.wh.query_frame(
+                """
         select path as bestand, bron, uitvoerder, leverdatum
         from (
             select b.*, row_number() over (partition by path order by versie desc) as nr

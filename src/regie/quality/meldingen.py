@@ -51,7 +51,7 @@ import pandas as pd
 from ..warehouse import Warehouse, work_schema
 from . import resultaten, schema
 from .contacten import Contacten, mag_lezen
-from .gegevens import has_relation, query_frame, referentie_uitvoerders
+from .gegevens import referentie_uitvoerders
 from .scorecard import Kaart, Regel, blokkades_van_run, gemeentenamen, getal, kaarten, kop
 
 CSV_KOLOMMEN = (
@@ -192,15 +192,14 @@ def signalen(wh: Warehouse, gemeenten: list[str], peildatum) -> list[Signaal]:
     """The signals of ``gemeenten`` at the run's peildatum, from ``marts.fct_signalen`` when dbt
     built it (none otherwise): the rows of the latest peildatum on or before the run's."""
     table = f"{work_schema(wh.kind, 'marts')}.fct_signalen"
-    if not gemeenten or not has_relation(wh, table):
+    if not gemeenten or not wh.has_relation(table):
         return []
     have = set(schema.kolommen(wh, schema.Table(*table.split("."), ())))
     titel = "titel" if "titel" in have else "cast(null as varchar) as titel"
     marks = ", ".join("?" for _ in gemeenten)
     peil = [] if peildatum is None else [peildatum]
-    df = query_frame(
-        wh,
-        f"""
+    df = wh.query_frame(
+                f"""
         select gemeentecode, signaal, ernst, {titel}, toelichting, sinds
         from {table} as s
         where gemeentecode in ({marks})
@@ -293,7 +292,7 @@ def stel_op(
         return [], []
     vorige = vorige_meldingen(wh) if vorige is None else vorige
     namen = {**gemeentenamen(wh), **{c: x.naam for c, x in contacten.gemeenten.items() if x.naam}}
-    catalog = query_frame(wh, f"select * from {schema.CONTROLES.qualified} order by volgorde")
+    catalog = wh.query_frame(f"select * from {schema.CONTROLES.qualified} order by volgorde")
     domeinen = dict(zip(catalog["controle"], catalog["domein"], strict=True))
     uitleg = dict(zip(catalog["controle"], catalog["uitleg"], strict=True))
     namen_controle = dict(zip(catalog["controle"], catalog["naam"], strict=True))

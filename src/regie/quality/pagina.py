@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ..warehouse import Warehouse
 from . import schema
-from .gegevens import query_frame
 from .scorecard import Kaart, blokkades_van_run, getal, kaarten, kop, procent
 
 BESTAND = "bevindingen.html"
@@ -113,11 +112,11 @@ def html(wh: Warehouse, run_id: str) -> str | None:
     ks, run, vorige = kaarten(wh, run_id)
     if run is None:
         return None
-    catalog = query_frame(
-        wh, f"select naam, uitleg, ernst from {schema.CONTROLES.qualified} order by volgorde"
+    catalog = wh.query_frame(
+        f"select naam, uitleg, ernst from {schema.CONTROLES.qualified} order by volgorde"
     )
     namen_controle = dict(
-        query_frame(wh, f"select controle, naam from {schema.CONTROLES.qualified}").itertuples(index=False)
+        wh.query_frame(f"select controle, naam from {schema.CONTROLES.qualified}").itertuples(index=False)
     )
     titels = {k.gemeentecode: k.titel for k in ks if k.gemeentecode}
     blokkades = [

@@ -56,7 +56,7 @@ from ..config import Settings
 from ..warehouse import Warehouse, connect
 from . import schema
 from .catalogus import laad_controles
-from .gegevens import Gegevens, Keuze, Tegenhouding, bron_van, has_relation, query_frame
+from .gegevens import Gegevens, Keuze, Tegenhouding, bron_van
 from .model import BLOKKEREND, Controle
 from .resultaten import verwerk
 from .valideren import valideer
@@ -196,8 +196,8 @@ def registreer(wh: Warehouse, o: Oordeel) -> None:
     schema.ensure(wh)
     now = dt.datetime.now().replace(microsecond=0)
     peil = dt.date.fromisoformat(o.peildatum)
-    ledger = query_frame(
-        wh, "select path, versie, bron, uitvoerder, leverdatum from audit.bestanden where status = 'geladen'"
+    ledger = wh.query_frame(
+        "select path, versie, bron, uitvoerder, leverdatum from audit.bestanden where status = 'geladen'"
     )
     info = {(p, int(v)): (b, u, ld) for p, v, b, u, ld in ledger.itertuples(index=False)}
     judged = sorted(o.bestanden)
@@ -230,18 +230,13 @@ def registreer(wh: Warehouse, o: Oordeel) -> None:
             "vastgesteld_op": pa.array([now] * len(rows), pa.timestamp("us")),
         }
     )
-    wh._begin()
-    try:
+    with wh.transaction():
         wh.execute(f"delete from {schema.BEOORDELINGEN.qualified} where peildatum = ?", (peil,))
         wh.execute(f"delete from {schema.BLOKKADES.qualified} where peildatum = ?", (peil,))
         if beoordeeld.num_rows:
-            wh._insert_arrow(schema.BEOORDELINGEN.qualified, beoordeeld)
+            wh.insert_arrow(schema.BEOORDELINGEN.qualified, beoordeeld)
         if blokkades.num_rows:
-            wh._insert_arrow(schema.BLOKKADES.qualified, blokkades)
-    except BaseException:
-        wh._rollback()
-        raise
-    wh._commit()
+            wh.insert_arrow(schema.BLOKKADES.qualified, blokkades)
 
 
 def _str(v) -> str | None:
@@ -307,11 +302,10 @@ def beoordeel(params: dict[str, Any], run_id: str | None = None) -> dict[str, An
 
 def blokkades(wh: Warehouse, peildatum: str | dt.date | None) -> list[dict[str, Any]]:
     """The recorded verdict for a peildatum: one dict per held-back delivery and gemeente."""
-    if peildatum is None or not has_relation(wh, schema.BLOKKADES.qualified):
+    if peildatum is None or not wh.has_relation(schema.BLOKKADES.qualified):
         return []
-    df = query_frame(
-        wh,
-        f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
+    df = wh.query_frame(
+                f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
         f"from {schema.BLOKKADES.qualified} where peildatum = ? order by levering, gemeentecode",
         (str(peildatum)[:10],),
     )

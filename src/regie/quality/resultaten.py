@@ -167,7 +167,7 @@ def _str(v) -> str | None:
 
 def _insert(wh: Warehouse, table: str, data: pa.Table) -> None:
     if data.num_rows:
-        wh._insert_arrow(table, data)
+        wh.insert_arrow(table, data)
 
 
 def bewaar(wh: Warehouse, res: Resultaat) -> None:
@@ -226,18 +226,13 @@ def bewaar(wh: Warehouse, res: Resultaat) -> None:
         keep = pa.array([g is not None for g in counts.column("gemeentecode").to_pylist()])
         counts = counts.filter(keep)
     counts = counts.select([c for c in counts.column_names if c in have])
-    wh._begin()
-    try:
+    with wh.transaction():
         wh.execute(f"delete from {schema.CONTROLES.qualified}")
         _insert(wh, schema.CONTROLES.qualified, catalogue)
         wh.execute(f"delete from {schema.registratiekwaliteit(wh).qualified} where run_id = ?", (res.run_id,))
         wh.execute(f"delete from {schema.BEVINDINGEN.qualified} where run_id = ?", (res.run_id,))
         _insert(wh, schema.registratiekwaliteit(wh).qualified, counts)
         _insert(wh, schema.BEVINDINGEN.qualified, findings)
-    except BaseException:
-        wh._rollback()
-        raise
-    wh._commit()
 
 
 # --- reading back --------------------------------------------------------------------
@@ -283,17 +278,17 @@ def vorige_run(wh: Warehouse, run_id: str) -> Run | None:
 
 
 def tellingen(wh: Warehouse, run_id: str) -> pd.DataFrame:
-    from .gegevens import query_frame
+
 
     have = set(schema.kolommen(wh, schema.registratiekwaliteit(wh)))
     wanted = ["gemeentecode", "bron", "controle", "ernst", "categorie", "omschrijving"]
     wanted += ["gecontroleerd", "afgekeurd", "geslaagd"]
     cols = ", ".join(c if c in have else f"null as {c}" for c in wanted)
-    df = query_frame(
-        wh, f"select {cols} from {schema.registratiekwaliteit(wh).qualified} where run_id = ?", (run_id,)
+    df = wh.query_frame(
+        f"select {cols} from {schema.registratiekwaliteit(wh).qualified} where run_id = ?", (run_id,)
     )
     if df["omschrijving"].isna().any():  # an older declaration of the mart: names from the catalogue
-        names = query_frame(wh, f"select controle, naam, categorie from {schema.CONTROLES.qualified}")
+        names = wh.query_frame(f"select controle, naam, categorie from {schema.CONTROLES.qualified}")
         naam = dict(zip(names["controle"], names["naam"], strict=True))
         cat = dict(zip(names["controle"], names["categorie"], strict=True))
         df["omschrijving"] = df["omschrijving"].fillna(df["controle"].map(naam)).fillna(df["controle"])
@@ -302,11 +297,10 @@ def tellingen(wh: Warehouse, run_id: str) -> pd.DataFrame:
 
 
 def bevindingen(wh: Warehouse, run_id: str) -> pd.DataFrame:
-    from .gegevens import query_frame
 
-    return query_frame(
-        wh,
-        f"select gemeentecode, controle, ernst, domein, bron, bestand, regelnummer, klantnummer, kenmerk, "
+
+    return wh.query_frame(
+                f"select gemeentecode, controle, ernst, domein, bron, bestand, regelnummer, klantnummer, kenmerk, "
         f"bevinding, sleutel from {schema.BEVINDINGEN.qualified} where run_id = ? "
         f"order by gemeentecode, controle, bestand, regelnummer",
         (run_id,),

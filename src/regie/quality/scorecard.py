@@ -23,7 +23,6 @@ import pandas as pd
 
 from ..warehouse import Warehouse, connect, is_postgres, work_schema
 from . import resultaten, schema
-from .gegevens import has_relation
 
 LANDELIJK = "landelijke bronnen"
 
@@ -92,7 +91,7 @@ def gemeentenamen(wh: Warehouse) -> dict[str, str]:
             "raw.coa_tvs__taakstelling",
         ),
     ):
-        if has_relation(wh, rel):
+        if wh.has_relation(rel):
             out = {code: naam for code, naam in wh.query(sql) if code and naam}
             if out:
                 return out
@@ -233,7 +232,7 @@ def kaart_tekst(k: Kaart, met_vorige: bool = True, breedte: int = 62) -> list[st
 def scorecard_text(warehouse: str, run_id: str) -> str:
     """The scorecard of a run, per gemeente, for the terminal (``regie run`` ends with it)."""
     with connect(warehouse, read_only=not is_postgres(warehouse)) as wh:
-        if not has_relation(wh, schema.registratiekwaliteit(wh).qualified):
+        if not wh.has_relation(schema.registratiekwaliteit(wh).qualified):
             return "Registratiekwaliteit: nog niet gecontroleerd."
         ks, run, vorige = kaarten(wh, run_id)
     if run is None:

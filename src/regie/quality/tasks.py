@@ -167,7 +167,7 @@ def _leg_vast(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: 
 
     now = dt.datetime.now()  # to the microsecond: the last mail of a gemeente is the latest row
     with connect(warehouse) as wh:
-        wh._insert_arrow(
+        wh.insert_arrow(
             schema.MELDINGEN.qualified,
             pa.table(
                 {

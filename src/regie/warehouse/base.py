@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 
 from . import schema
@@ -72,6 +73,40 @@ class Warehouse(ABC):
     @abstractmethod
     def query(self, sql: str, params: tuple | list | None = None) -> list[tuple]: ...
 
+    @abstractmethod
+    def query_arrow(self, sql: str, params: tuple | list | None = None) -> pa.Table:
+        """A query's rows as an Arrow table, typed by the database."""
+
+    @abstractmethod
+    def query_frame(self, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
+        """A query's rows as a pandas DataFrame."""
+
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        """Append an Arrow table's rows to ``table`` set-wise (columns matched by name)."""
+        if data.num_rows:
+            self._insert_arrow(table, data)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        """Everything inside commits together, or nothing does when it raises."""
+        self._begin()
+        try:
+            yield self
+        except BaseException:
+            self._rollback()
+            raise
+        self._commit()
+
+    def has_relation(self, qualified: str) -> bool:
+        """Whether ``schema.name`` exists as a table or view."""
+        schema_name, name = qualified.split(".", 1)
+        rows = self.query(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            (schema_name, name),
+        )
+        return bool(rows and rows[0][0])
+
+    # -- backend internals: callers use transaction() and insert_arrow() --------
     @abstractmethod
     def _begin(self) -> None: ...
 
@@ -154,14 +189,12 @@ class Warehouse(ABC):
         rejects: pa.Table | None = None,
     ) -> None:
         """Write one file's outcome in one transaction: raw rows, rejects, ledger."""
-        self._begin()
-        try:
+        with self.transaction():
             for name, data in (tables or {}).items():
-                if data.num_rows:
-                    self._insert_arrow(name, data)
+                self.insert_arrow(name, data)
             if rejects is not None and rejects.num_rows:
                 n = rejects.num_rows
-                self._insert_arrow(
+                self.insert_arrow(
                     "audit.afgewezen_rijen",
                     pa.table(
                         {
@@ -174,7 +207,3 @@ class Warehouse(ABC):
                 )
             placeholders = ", ".join("?" for _ in schema.BESTANDEN.columns)
             self.execute(f"insert into audit.bestanden values ({placeholders})", row.values())
-        except BaseException:
-            self._rollback()
-            raise
-        self._commit()

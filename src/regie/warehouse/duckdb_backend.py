@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from .base import Warehouse
@@ -44,6 +45,12 @@ class DuckDBWarehouse(Warehouse):
 
     def query(self, sql: str, params: tuple | list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
+
+    def query_arrow(self, sql: str, params: tuple | list | None = None) -> pa.Table:
+        return self.con.execute(sql, list(params or [])).to_arrow_table()
+
+    def query_frame(self, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, list(params or [])).df()
 
     def _begin(self) -> None:
         self.con.execute("begin transaction")

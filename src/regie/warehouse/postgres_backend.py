@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -32,6 +33,19 @@ class PostgresWarehouse(Warehouse):
         with self.con.cursor() as cur:
             cur.execute(self._sql(sql), params or None)
             return cur.fetchall()
+
+    def query_frame(self, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
+        with self.con.cursor() as cur:
+            cur.execute(self._sql(sql), params or None)
+            names = [d.name for d in cur.description]
+            return pd.DataFrame(cur.fetchall(), columns=names)
+
+    def query_arrow(self, sql: str, params: tuple | list | None = None) -> pa.Table:
+        with self.con.cursor() as cur:
+            cur.execute(self._sql(sql), params or None)
+            names = [d.name for d in cur.description]
+            rows = cur.fetchall()
+        return pa.table({n: pa.array([r[i] for r in rows]) for i, n in enumerate(names)})
 
     def _begin(self) -> None:
         self.execute("begin")
