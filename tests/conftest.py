@@ -87,16 +87,35 @@ REFERENCE_PEILDATUM = "2025-02-25"
 @pytest.fixture(scope="session")
 def reference_run(generated, tmp_path_factory):
     """One uninterrupted `regie run` of the sample landing zone into DuckDB: what a run that was
-    killed and restarted, or a `regie serve`, must end up with. Read it; copy before changing."""
+    killed and restarted, or a `regie serve`, must end up with. Read it; copy before changing.
+
+    Made once for the whole session, also under pytest-xdist: the first worker that needs it runs
+    it (in the directory all workers share) and the others wait for it and read the same result.
+    """
+    import json
     import shutil
 
+    from filelock import FileLock
+
     landing_src, manifest = generated
-    root = tmp_path_factory.mktemp("reference")
-    shutil.copytree(landing_src, root / "landing")
-    result = run_regie(
-        "run", "--peildatum", REFERENCE_PEILDATUM, "--landing", str(root / "landing"),
-        "--warehouse", str(root / "wh" / "regie.duckdb"), "--home", str(root / "home"),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the session's directory, above each worker's own
+    root = shared / "reference"
+    done = shared / "reference.json"
+    with FileLock(str(shared / "reference.lock")):
+        if not done.exists():
+            if root.exists():  # an earlier attempt of this session failed half-way
+                shutil.rmtree(root)
+            root.mkdir()
+            shutil.copytree(landing_src, root / "landing")
+            result = run_regie(
+                "run", "--peildatum", REFERENCE_PEILDATUM, "--landing", str(root / "landing"),
+                "--warehouse", str(root / "wh" / "regie.duckdb"), "--home", str(root / "home"),
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+            done.write_text(json.dumps({"stdout": result.stdout, "stderr": result.stderr}))
+    output = json.loads(done.read_text())
+    result = subprocess.CompletedProcess(["regie", "run"], 0, output["stdout"], output["stderr"])
     return {"root": root, "landing": root / "landing", "home": root / "home",
             "warehouse": root / "wh" / "regie.duckdb", "result": result, "manifest": manifest}  # fmt: skip
