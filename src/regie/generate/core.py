@@ -12,13 +12,15 @@ from . import files as F
 from . import money
 from . import quality as Q
 from .duo import duo_persons, person_json
+from .fouten import apply_patches, plant_quality
 from .gemeenten import BASE, LEIDEN, LV, VOORSCHOTEN, WASSENAAR, extra_gemeenten, size_class
 from .ids import IdAllocator, elfproef, invalid_bsn
 from .manifest import Manifest
 from .model import SH, Person
+from .peildata import HALVES, TVS_PEIL
+from .peildata import count_by_half as _count_by_half
 from .plans import leiden_plan, oegstgeest_plan, report_plan, synthetic_plan
-from .population import HALVES, TVS_PEIL, Builder, _count_by_half, build
-from .quality import apply_patches, plant_quality
+from .population import Builder, build
 
 DUO_DATES = [dt.date(2024, 8, 1), dt.date(2025, 2, 25)]
 TVS_DATES = [dt.date(2024, 6, 30), dt.date(2024, 10, 31)]

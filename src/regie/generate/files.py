@@ -13,9 +13,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .activiteiten import HOURS
 from .manifest import FileInfo, Manifest, PlantedReject
 from .model import SH, Household, Person
-from .population import HOURS
 from .util import days, iso_date, nl_amount, nl_date, nl_hours
 
 HEADERS = {

@@ -144,9 +144,7 @@ class Person:
     duo_route_override: tuple[str, str | None] | None = None  # planted DUO leerroute/niveau
     examens: list[tuple[dt.date, str, str, str]] = field(default_factory=list)
     lbt_result: tuple[str, str, str] | None = None
-    patches: list = field(
-        default_factory=list
-    )  # planted changes to rows of the last delivery (quality.Patch)
+    patches: list = field(default_factory=list)  # planted changes to rows of the last delivery (fouten.Patch)
 
     def first_route_start(self) -> dt.date | None:
         return self.routes[0].start if self.routes else None
