@@ -23,7 +23,6 @@ from .report import MB_GESTART, MB_JAREN
 from .util import days, nl_date
 
 AANBIEDER = "VWN"
-HEADER = ["gemeentecode", "bsn", "v_nummer", "soort", "datum_start", "datum_eind", "status", "verlengd_tot"]
 MB, FO, OMG = "MAATSCHAPPELIJKE_BEGELEIDING", "FINANCIEEL_ONTZORGEN", "OMGAAN_MET_GELD"
 #: The terms, from seed ref_normen (mb_termijn_dagen, ontzorgen_termijn_dagen).
 TERMIJN = {MB: normen.geheel("mb_termijn_dagen"), FO: normen.geheel("ontzorgen_termijn_dagen")}

@@ -13,70 +13,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..sources.catalog import header
 from .activiteiten import HOURS
 from .manifest import FileInfo, Manifest, PlantedReject
 from .model import SH, Household, Person
 from .util import days, iso_date, nl_amount, nl_date, nl_hours
-
-HEADERS = {
-    "taakstelling": [
-        "gemeentecode",
-        "gemeentenaam",
-        "periode",
-        "stand_begin",
-        "taakstelling",
-        "gerealiseerd",
-        "peildatum",
-    ],
-    "koppelingen": [
-        "v_nummer",
-        "bsn",
-        "huishouden_id",
-        "huishoudgrootte",
-        "gemeentecode",
-        "koppeldatum",
-        "status",
-        "huisvestingsdatum",
-        "woningtype",
-        "nareiziger",
-        "opvanglocatie",
-        "geboortejaar",
-        "geslacht",
-        "herkomstland",
-    ],
-    "dossiers": [
-        "klantnummer",
-        "bsn",
-        "woongemeente",
-        "doelgroep",
-        "wet",
-        "geslacht",
-        "geboortedatum",
-        "herkomstland",
-        "datum_dossier",
-        "datum_inschrijving_brp",
-        "datum_brede_intake",
-        "datum_leerbaarheidstoets",
-        "datum_pip",
-        "startklas",
-        "datum_uitstroom",
-        "reden_uitstroom",
-    ],
-    "leerroutes": [
-        "klantnummer",
-        "leerroute",
-        "datum_start",
-        "datum_eind",
-        "taalaanbieder",
-        "reden_wijziging",
-    ],
-    "activiteiten": ["klantnummer", "soort", "datum_start", "datum_eind", "uren", "aanbieder", "status"],
-    "uitkomsten": ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"],
-    "handhaving": ["klantnummer", "datum", "maatregel", "bedrag", "grond", "verrekend_met_bijstand"],
-    "financien": ["gemeentecode", "jaar", "richting", "post", "soort", "bedrag"],
-    "spuk_beschikkingen": ["gemeentecode", "jaar", "regeling", "soort", "bedrag", "datum_beschikking"],
-    "interventieladder": ["gemeentecode", "datum", "trede", "toelichting"],
-}
 
 
 def jn(flag: bool) -> str:
@@ -317,6 +258,9 @@ def koppeling_rows(households: list[Household], d: dt.date) -> list[tuple[Person
 
 # ----------------------------------------------------------------------------- writer
 class Writer:
+    """Writes the files of the landing zone and records them in the manifest; a CSV file's header
+    is its source's columns in ``regie.sources.catalog`` (by the file name)."""
+
     def __init__(self, root: Path, manifest: Manifest) -> None:
         self.root = root
         self.manifest = manifest
@@ -332,7 +276,6 @@ class Writer:
     def csv(
         self,
         rel: str,
-        header: list[str],
         rows: Iterable[list[str]],
         *,
         encoding: str = "utf-8",
@@ -346,7 +289,7 @@ class Writer:
         n = 0
         with open(path, "w", encoding=encoding, newline="") as f:
             w = csv.writer(f, delimiter=";", lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
-            w.writerow(header)
+            w.writerow(header(self._meta(rel)["entity"]))
             if not pending:
                 rows = rows if isinstance(rows, list) else list(rows)
                 w.writerows(rows)
@@ -416,7 +359,6 @@ def iso(d: dt.date | None) -> str:
 
 
 __all__ = [
-    "HEADERS",
     "Writer",
     "dossier_rows",
     "route_rows",

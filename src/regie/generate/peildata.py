@@ -12,6 +12,14 @@ PIP_CUTOFF = dt.date(2024, 10, 31)  # report counts PIPs up to November 2024
 WI2021 = dt.date(2022, 1, 1)
 HALVES = [(y, h) for y in range(2019, 2025) for h in (1, 2)]
 
+# the delivery dates of each source
+DUO_DATES = [dt.date(2024, 8, 1), dt.date(2025, 2, 25)]
+TVS_DATES = [dt.date(2024, 6, 30), dt.date(2024, 10, 31)]
+GEMEENTE_DATES = [dt.date(2024, 6, 30), dt.date(2025, 2, 25)]
+RIJK_DATES = [dt.date(2025, 2, 25)]
+PROVINCIE_DATES = [dt.date(2024, 11, 1), dt.date(2025, 2, 25)]
+BEGELEIDING_DATES = [dt.date(2024, 6, 30), dt.date(2025, 2, 25)]
+
 
 def half_of(d: dt.date) -> tuple[int, int]:
     return (d.year, 1 if d.month <= 6 else 2)

@@ -6,11 +6,18 @@ suspect, the taakstelling corrections, and the DUO lines a check fires on.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from .. import normen
+from . import begeleiding as B
 from .duo import duo_persons, person_json
+from .gemeenten import LEIDEN
 from .model import Person
+from .peildata import DUO_DATES, GEMEENTE_DATES
 from .util import add_months, days
+
+if TYPE_CHECKING:
+    from .population import Builder
 
 #: why a check fires on a record the generator did not plant: the report's own figures
 REDEN_PLANTED = "planted"
@@ -135,3 +142,38 @@ def correcties(rows: list[list[str]]) -> list[int]:
             out.append(i)
         vorige[code] = begin + taak - ger
     return out
+
+
+def expected_findings(
+    lines: dict[tuple[str, object], tuple[str, int]],
+    builders: list[Builder],
+    planted_quality: list[tuple[str, Person, str, object]],
+    trajecten: list[B.Traject],
+    persons_all: list[Person],
+) -> list[dict]:
+    """What every check must find: the planted cases, then what follows from the report's figures."""
+    found: list[dict] = []
+
+    def finding(check: str, rel_line: tuple[str, int], gemeente: str, reden: str) -> None:
+        rel, line = rel_line
+        if not any((f["check"], f["path"], f["line"]) == (check, rel, line) for f in found):
+            found.append(
+                {"check": check, "path": rel, "line": line, "gemeentecode": gemeente, "reden": reden}
+            )
+
+    for check, p, kind, tag in planted_quality:
+        finding(check, lines[(kind, tag)], p.gemeente, REDEN_PLANTED)
+    finding("gerealiseerd_wijkt_af_van_tvs", lines[("taakstelling", LEIDEN)], LEIDEN, REDEN_PLANTED)
+    for check, p, reden in report_findings(
+        sorted((p for b in builders for p in b.persons), key=lambda p: p.pid), GEMEENTE_DATES[-1]
+    ):
+        finding(check, lines[("dossiers", p)], p.gemeente, reden)
+    for t in trajecten:
+        if t.planted:
+            finding(B.CHECK[t.soort], lines[("trajecten", t)], t.gemeente, REDEN_PLANTED)
+    for check, p, gemeente, reden in duo_findings(persons_all, DUO_DATES[-1]):
+        finding(check, lines[("duo", p)], gemeente, reden)
+    for (kind, tag), rel_line in lines.items():
+        if kind == "taakstelling_correctie":
+            finding(kind, rel_line, tag[0], REDEN_CORRECTIE)
+    return found
