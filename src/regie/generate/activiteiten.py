@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .gemeenten import LEIDEN, LV
 from .leerroutes import providers
-from .model import GZ, SH, Activity, Maatregel, Person, Uitkomst
+from .model import GZ, SH, Activiteit, Maatregel, Persoon, Uitkomst
 from .peildata import PEIL
 from .plans import PlanError
 from .util import add_months, days, monday_on_or_after, rand_date
@@ -29,7 +29,7 @@ def consulent(uitvoerder_naam: str) -> str:
 
 def add_activiteiten(builder: Builder) -> None:
     """Everything each dossier person did after the dossier opened, then uitkomsten and handhaving."""
-    for p in builder.persons:
+    for p in builder.personen:
         _add_taalles(builder, p)
         _add_participatie(builder, p)
         _add_voortgangsgesprekken(builder, p)
@@ -39,7 +39,7 @@ def add_activiteiten(builder: Builder) -> None:
     _add_handhaving(builder)
 
 
-def _activiteit_window(builder: Builder, p: Person, year: int, after: int) -> tuple[dt.date, dt.date] | None:
+def _activiteit_window(builder: Builder, p: Persoon, year: int, after: int) -> tuple[dt.date, dt.date] | None:
     lo = max(p.dossier + days(after), dt.date(year, 1, 1))
     hi = min(dt.date(year, 12, 31), PEIL - days(1))
     if p.uitstroom:
@@ -47,7 +47,7 @@ def _activiteit_window(builder: Builder, p: Person, year: int, after: int) -> tu
     return (lo, hi) if lo <= hi else None
 
 
-def _map_allowed(p: Person) -> bool:
+def _map_allowed(p: Persoon) -> bool:
     return not p.routes or any(r.leerroute != "OND" for r in p.routes)
 
 
@@ -61,7 +61,7 @@ def assign_pvt_map(builder: Builder) -> None:
     ):
         done: set[int] = set()
         if targets is None:
-            for p in builder.persons:
+            for p in builder.personen:
                 if not allowed(p) or (kind == "MAP" and not p.routes):
                     continue
                 if rng.random() < (0.85 if kind == "PVT" else 0.75):
@@ -79,7 +79,7 @@ def assign_pvt_map(builder: Builder) -> None:
                 if not need:
                     continue
                 cands = []
-                for p in builder.persons:
+                for p in builder.personen:
                     if p.doelgroep != dg or p.pid in done or not allowed(p):
                         continue
                     w = _activiteit_window(builder, p, year, after)
@@ -94,7 +94,7 @@ def assign_pvt_map(builder: Builder) -> None:
                     _add_pvt_map(builder, p, kind, rand_date(rng, *w), prov)
 
 
-def _add_pvt_map(builder: Builder, p: Person, kind: str, start: dt.date, prov: dict[str, list[str]]) -> None:
+def _add_pvt_map(builder: Builder, p: Persoon, kind: str, start: dt.date, prov: dict[str, list[str]]) -> None:
     rng = builder.rng
     if kind == "PVT":
         end = start + days(rng.randint(21, 56))
@@ -113,10 +113,10 @@ def _add_pvt_map(builder: Builder, p: Person, kind: str, start: dt.date, prov: d
             aanbieder = route.aanbieder if route else rng.choice(prov["B1"])
     if p.uitstroom and end > p.uitstroom:
         end = p.uitstroom
-    p.activities.append(Activity(kind, start, end, uren, aanbieder))
+    p.activiteiten.append(Activiteit(kind, start, end, uren, aanbieder))
 
 
-def _add_taalles(builder: Builder, p: Person) -> None:
+def _add_taalles(builder: Builder, p: Persoon) -> None:
     """Weekly attendance per route period, stored compactly: one byte per week (0 = absent)."""
     rng = builder.rng
     rand = rng.random
@@ -145,7 +145,7 @@ def _add_taalles(builder: Builder, p: Person) -> None:
         p.taalles.append((first, bytes(week_codes), r.aanbieder))
 
 
-def _add_participatie(builder: Builder, p: Person) -> None:
+def _add_participatie(builder: Builder, p: Persoon) -> None:
     rng = builder.rng
     if p.doelgroep != SH:
         return
@@ -163,13 +163,13 @@ def _add_participatie(builder: Builder, p: Person) -> None:
         while add_months(month, 1) - days(1) <= stop:
             end = add_months(month, 1) - days(1)
             if rng.random() < 0.85:
-                p.activities.append(
-                    Activity("PARTICIPATIE", month, end, float(rng.randint(16, 44)), aanbieder)
+                p.activiteiten.append(
+                    Activiteit("PARTICIPATIE", month, end, float(rng.randint(16, 44)), aanbieder)
                 )
             month = add_months(month, 1)
 
 
-def _add_voortgangsgesprekken(builder: Builder, p: Person) -> None:
+def _add_voortgangsgesprekken(builder: Builder, p: Persoon) -> None:
     rng = builder.rng
     if p.pip_duo is None:
         return
@@ -179,7 +179,7 @@ def _add_voortgangsgesprekken(builder: Builder, p: Person) -> None:
     n = 0
     who = consulent(builder.uitvoerder_naam)
     while d <= stop:
-        p.activities.append(Activity("VOORTGANGSGESPREK", d, d, 1.0, who))
+        p.activiteiten.append(Activiteit("VOORTGANGSGESPREK", d, d, 1.0, who))
         n += 1
         if n == 1 and rng.random() < 0.15:
             d += days(rng.randint(380, 460))  # the second talk comes too late
@@ -187,7 +187,7 @@ def _add_voortgangsgesprekken(builder: Builder, p: Person) -> None:
             d += days(rng.randint(90, 200))
 
 
-def _add_startklas(builder: Builder, p: Person) -> None:
+def _add_startklas(builder: Builder, p: Persoon) -> None:
     if builder.g.uitvoerder != LV or p.doelgroep != SH or p.brp is None or p.brp < dt.date(2024, 1, 1):
         return
     starts = [
@@ -206,10 +206,10 @@ def _add_startklas(builder: Builder, p: Person) -> None:
     if end > PEIL:
         return
     p.startklas = True
-    p.activities.append(Activity("STARTKLAS", nxt, end, 48.0, "Echt Nederlands"))
+    p.activiteiten.append(Activiteit("STARTKLAS", nxt, end, 48.0, "Echt Nederlands"))
 
 
-def _add_duo_gegevens(builder: Builder, p: Person) -> None:
+def _add_duo_gegevens(builder: Builder, p: Persoon) -> None:
     rng = builder.rng
     if p.pip_duo:
         p.termijn_start = p.pip_duo + days(1)
@@ -237,7 +237,7 @@ def _add_uitkomsten(builder: Builder) -> None:
     targets = builder.plan.uitkomsten
     if targets is None:
         return
-    pool = [p for p in builder.persons if p.doelgroep == SH and p.dossier <= dt.date(2024, 6, 30)]
+    pool = [p for p in builder.personen if p.doelgroep == SH and p.dossier <= dt.date(2024, 6, 30)]
     rng.shuffle(pool)
     hours = {
         "BETAALD_WERK": (16, 38),
@@ -266,7 +266,7 @@ def _add_uitkomsten(builder: Builder) -> None:
 def _add_handhaving(builder: Builder) -> None:
     rng = builder.rng
     g = builder.g
-    pool = [p for p in builder.persons if p.intake and p.intake >= dt.date(2023, 1, 1)]
+    pool = [p for p in builder.personen if p.intake and p.intake >= dt.date(2023, 1, 1)]
     rng.shuffle(pool)
     if builder.plan.heavy or g.uitvoerder not in (LV, LEIDEN):
         # a gemeente that does enforce: the legal ladder, within the limits
@@ -296,7 +296,7 @@ def _add_handhaving(builder: Builder) -> None:
     if g.uitvoerder == LV:
         fined = [
             p
-            for p in builder.persons
+            for p in builder.personen
             if p.pip_duo and p.routes and p.routes[0].start < dt.date(2024, 6, 1) and p.uitstroom is None
         ]
         rng.shuffle(fined)

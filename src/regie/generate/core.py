@@ -18,13 +18,13 @@ from . import begeleiding as B
 from . import files as F
 from . import money
 from . import quality as Q
-from .duo import duo_persons, person_json
+from .duo import duo_personen, persoon_json
 from .feiten import facts
 from .fouten import apply_patches, plant_quality
 from .gemeenten import BASE, LEIDEN, LV, VOORSCHOTEN, WASSENAAR, Gemeente, extra_gemeenten, size_class
 from .ids import IdAllocator, elfproef, invalid_bsn
 from .manifest import Manifest
-from .model import Person
+from .model import Persoon
 from .peildata import (
     BEGELEIDING_DATES,
     DUO_DATES,
@@ -82,8 +82,8 @@ def generate(out: Path, seed: int = 2025, gemeenten: int = 0) -> Manifest:
     geld = _compute_geld(seed, builders, all_gemeenten, extras)
 
     o = _Output(F.Writer(out, manifest), manifest)
-    persons_all = [p for b in builders for p in b.persons + b.others]
-    households = [hh for b in builders for hh in b.households]
+    persons_all = [p for b in builders for p in b.personen + b.overigen]
+    households = [hh for b in builders for hh in b.huishoudens]
     _write_duo(o, persons_all, leiden)
     _write_coa_tvs(o, all_gemeenten, geld, households)
     _write_gemeenten(o, all_gemeenten, by_uitvoerder, geld)
@@ -123,29 +123,29 @@ def _build_gemeenten(seed: int, all_gemeenten: list[Gemeente], extras: list[Geme
     # one Venezuelan-born family migrant who lived on Curaçao: exercises 'ç' in the cp1252 export
     next(
         p
-        for p in sorted(leiden.persons, key=lambda q: q.pid)
+        for p in sorted(leiden.personen, key=lambda q: q.pid)
         if p.doelgroep == "gezinsmigrant" and p.in_dossiers
     ).herkomstland = "Curaçao"
     return builders
 
 
-def _assign_identifiers(builders: list[Builder]) -> dict[str, list[Person]]:
+def _assign_identifiers(builders: list[Builder]) -> dict[str, list[Persoon]]:
     """BSNs, V-nummers, household ids and klantnummers, in a fixed order; returns each
     uitvoerder's dossier persons."""
     ids = IdAllocator()
     hh_n = 0
     for b in builders:
-        for p in sorted(b.persons + b.others, key=lambda q: q.pid):
+        for p in sorted(b.personen + b.overigen, key=lambda q: q.pid):
             if p.brp is not None:
                 p.bsn = ids.bsn()
             if p.vnummer == "pending":
                 p.vnummer = ids.vnummer()
-        for hh in b.households:
+        for hh in b.huishoudens:
             hh_n += 1
             hh.hid = f"HH{hh_n:07d}"
-    by_uitvoerder: dict[str, list[Person]] = defaultdict(list)
+    by_uitvoerder: dict[str, list[Persoon]] = defaultdict(list)
     for b in builders:
-        by_uitvoerder[b.g.uitvoerder].extend(p for p in b.persons if p.in_dossiers)
+        by_uitvoerder[b.g.uitvoerder].extend(p for p in b.personen if p.in_dossiers)
     for code, people in by_uitvoerder.items():
         people.sort(key=lambda p: (p.dossier, p.gemeente, p.pid))
         for n, p in enumerate(people, start=1):
@@ -159,7 +159,7 @@ def _compute_geld(
     balances = {}
     for b in builders:
         g = b.g
-        housed = count_by_half(b.households)
+        housed = count_by_half(b.huishoudens)
         if g.code in money.R.TAAKSTELLING:
             bal = money.report_balance(g)
             published = [ger for _, _, _, ger in bal.rows]
@@ -182,16 +182,18 @@ def _compute_geld(
 
 
 # ----------------------------------------------------------------------------- deliveries
-def _write_duo(o: _Output, persons_all: list[Person], leiden: Builder) -> None:
-    leiden_sample = next(p for p in sorted(leiden.persons, key=lambda q: q.pid) if p.in_dossiers and p.routes)
+def _write_duo(o: _Output, persons_all: list[Persoon], leiden: Builder) -> None:
+    leiden_sample = next(
+        p for p in sorted(leiden.personen, key=lambda q: q.pid) if p.in_dossiers and p.routes
+    )
     for d in DUO_DATES:
-        people = sorted(duo_persons(persons_all, d), key=lambda p: p.bsn)
+        people = sorted(duo_personen(persons_all, d), key=lambda p: p.bsn)
         rel = f"duo/{d.isoformat()}/personen.jsonl"
         rejects = []
         if d == DUO_DATES[-1]:
-            broken = F.json_line(person_json(leiden_sample, d))[:97]  # cut off mid-object: not JSON
+            broken = F.json_line(persoon_json(leiden_sample, d))[:97]  # cut off mid-object: not JSON
             rejects = [(len(people) // 3, broken, "json_ongeldig")]
-        o.writer.jsonl(rel, [F.json_line(person_json(p, d)) for p in people], rejects=rejects)
+        o.writer.jsonl(rel, [F.json_line(persoon_json(p, d)) for p in people], rejects=rejects)
         o.written_ids.update(p.bsn for p in people)
         o.written_ids.update(p.vnummer for p in people if p.vnummer)
         if d == DUO_DATES[-1]:
@@ -228,7 +230,7 @@ def _write_coa_tvs(o: _Output, all_gemeenten: list[Gemeente], geld: _Geld, house
 
 
 def _write_gemeenten(
-    o: _Output, all_gemeenten: list[Gemeente], by_uitvoerder: dict[str, list[Person]], geld: _Geld
+    o: _Output, all_gemeenten: list[Gemeente], by_uitvoerder: dict[str, list[Persoon]], geld: _Geld
 ) -> None:
     """The exports of each uitvoerder's case system, and each gemeente's financien (last delivery)."""
     uitvoerders = list(dict.fromkeys(g.uitvoerder for g in all_gemeenten))
@@ -262,7 +264,7 @@ def _write_gemeenten(
                 )
 
 
-def _write_dossiers(o: _Output, base: str, code: str, people: list[Person], d: dt.date, last: bool) -> None:
+def _write_dossiers(o: _Output, base: str, code: str, people: list[Persoon], d: dt.date, last: bool) -> None:
     enc = "cp1252" if (code, "dossiers") == CP1252_FILE else "utf-8"
     tagged = F.dossier_rows(people, d)
     if last and code == LEIDEN:
@@ -289,7 +291,9 @@ def _write_dossiers(o: _Output, base: str, code: str, people: list[Person], d: d
             o.lines[("dossiers", tag)] = (f"{base}/dossiers.csv", line)
 
 
-def _write_leerroutes(o: _Output, base: str, code: str, people: list[Person], d: dt.date, last: bool) -> None:
+def _write_leerroutes(
+    o: _Output, base: str, code: str, people: list[Persoon], d: dt.date, last: bool
+) -> None:
     tagged = F.route_rows(people, d)
     rejects = []
     if last and code == LEIDEN:
@@ -303,9 +307,9 @@ def _write_leerroutes(o: _Output, base: str, code: str, people: list[Person], d:
 
 
 def _write_activiteiten(
-    o: _Output, base: str, code: str, people: list[Person], d: dt.date, last: bool
+    o: _Output, base: str, code: str, people: list[Persoon], d: dt.date, last: bool
 ) -> None:
-    rows = F.activity_rows(people, d)
+    rows = F.activiteit_rows(people, d)
     if last and code == LEIDEN:
         tagged = apply_patches("activiteiten", [(None, r) for r in rows], people)
         rows = [r for _, r in tagged]
@@ -344,7 +348,7 @@ def _write_rijk_provincie(o: _Output, all_gemeenten: list[Gemeente], geld: _Geld
 
 
 def _write_begeleiding(
-    o: _Output, persons_all: list[Person], all_gemeenten: list[Gemeente], seed: int
+    o: _Output, persons_all: list[Persoon], all_gemeenten: list[Gemeente], seed: int
 ) -> list[B.Traject]:
     """The provider's trajectories (tables 8.22 and 8.23), faults planted."""
     trajecten = B.trajecten(
@@ -364,7 +368,7 @@ def _write_begeleiding(
 
 # ----------------------------------------------------------------------------- the manifest
 def _describe(
-    manifest: Manifest, all_gemeenten: list[Gemeente], o: _Output, persons_all: list[Person]
+    manifest: Manifest, all_gemeenten: list[Gemeente], o: _Output, persons_all: list[Persoon]
 ) -> None:
     manifest.files = dict(sorted(manifest.files.items()))
     manifest.deliveries = {

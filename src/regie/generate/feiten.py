@@ -8,14 +8,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from . import money
-from .model import SH, Person
+from .model import SH, Persoon
 from .peildata import DUO_DATES, HALVES, TVS_PEIL
 
 if TYPE_CHECKING:
     from .population import Builder
 
 
-def facts(builders: list[Builder], persons: list[Person]) -> dict:
+def facts(builders: list[Builder], persons: list[Persoon]) -> dict:
     """Figures chosen by the generator (not the report), for tests further down the line."""
     facts: dict = {"star_value": money.R.STAR}
     onder: dict[str, dict] = {}
@@ -42,8 +42,8 @@ def facts(builders: list[Builder], persons: list[Person]) -> dict:
     facts["waiting_on_tvs_peildatum"] = {
         b.g.code: sum(
             1
-            for hh in b.households
-            for m in hh.members
+            for hh in b.huishoudens
+            for m in hh.leden
             if not m.vertrokken
             and (m.huisvest is None or m.huisvest > TVS_PEIL)
             and m.koppeldatum is not None
@@ -52,7 +52,7 @@ def facts(builders: list[Builder], persons: list[Person]) -> dict:
         for b in builders
     }
     facts["route_without_municipal_pip"] = {
-        b.g.code: sum(1 for p in b.persons if p.routes and p.in_dossiers and p.pip is None) for b in builders
+        b.g.code: sum(1 for p in b.personen if p.routes and p.in_dossiers and p.pip is None) for b in builders
     }
     facts["halves"] = [f"{y}-{'I' if h == 1 else 'II'}" for y, h in HALVES]
     return facts

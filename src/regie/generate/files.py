@@ -16,7 +16,7 @@ from pathlib import Path
 from ..sources.catalog import header
 from .activiteiten import HOURS
 from .manifest import FileInfo, Manifest, PlantedReject
-from .model import SH, Household, Person
+from .model import SH, Huishouden, Persoon
 from .util import days, iso_date, nl_amount, nl_date, nl_hours
 
 
@@ -30,12 +30,12 @@ def upto(x: dt.date | None, d: dt.date) -> str:
 
 
 # ----------------------------------------------------------------------------- gemeente exports
-def dossier_rows(persons: list[Person], d: dt.date) -> list[tuple[Person, list[str]]]:
+def dossier_rows(persons: list[Persoon], d: dt.date) -> list[tuple[Persoon, list[str]]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
             continue
-        startklas = p.startklas and any(a.soort == "STARTKLAS" and a.start <= d for a in p.activities)
+        startklas = p.startklas and any(a.soort == "STARTKLAS" and a.start <= d for a in p.activiteiten)
         gone = p.uitstroom is not None and p.uitstroom <= d
         out.append(
             (
@@ -63,7 +63,7 @@ def dossier_rows(persons: list[Person], d: dt.date) -> list[tuple[Person, list[s
     return out
 
 
-def route_rows(persons: list[Person], d: dt.date) -> list[tuple[tuple[Person, int], list[str]]]:
+def route_rows(persons: list[Persoon], d: dt.date) -> list[tuple[tuple[Persoon, int], list[str]]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -102,14 +102,14 @@ def _week(monday: dt.date) -> tuple[str, str]:
     return w
 
 
-def activity_rows(persons: list[Person], d: dt.date) -> Iterable[list[str]]:
+def activiteit_rows(persons: list[Persoon], d: dt.date) -> Iterable[list[str]]:
     last_monday = d - days(4)
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
             continue
         rows: list[tuple[dt.date, int, list[str]]] = []
         k = p.klantnummer
-        for a in p.activities:
+        for a in p.activiteiten:
             if a.start > d:
                 continue
             ended = a.end is not None and a.end <= d
@@ -149,7 +149,7 @@ def activity_rows(persons: list[Person], d: dt.date) -> Iterable[list[str]]:
             yield row
 
 
-def uitkomst_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
+def uitkomst_rows(persons: list[Persoon], d: dt.date) -> list[list[str]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -169,7 +169,7 @@ def uitkomst_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
     return out
 
 
-def handhaving_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
+def handhaving_rows(persons: list[Persoon], d: dt.date) -> list[list[str]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -191,10 +191,10 @@ def handhaving_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
 
 
 # ----------------------------------------------------------------------------- COA TVS
-def koppeling_rows(households: list[Household], d: dt.date) -> list[tuple[Person, list[str]]]:
+def koppeling_rows(households: list[Huishouden], d: dt.date) -> list[tuple[Persoon, list[str]]]:
     out = []
     for hh in households:
-        for m in hh.members:
+        for m in hh.leden:
             common_tail = [str(m.geboortejaar) if m.geboortejaar else "", m.geslacht, m.herkomstland]
             bsn = m.bsn if (m.brp is not None and m.brp <= d) else ""
             moved_on = False
@@ -362,7 +362,7 @@ __all__ = [
     "Writer",
     "dossier_rows",
     "route_rows",
-    "activity_rows",
+    "activiteit_rows",
     "uitkomst_rows",
     "handhaving_rows",
     "koppeling_rows",

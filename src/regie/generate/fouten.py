@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import GZ, SH, Maatregel, Person, RoutePeriod
+from .model import GZ, SH, Maatregel, Persoon, Routeperiode
 from .peildata import PEIL
 from .plans import PlanError
 from .population import Builder
@@ -62,7 +62,7 @@ class Patch:
 
 
 def apply_patches(
-    kind: str, tagged: list[tuple[object, list[str]]], persons: list[Person]
+    kind: str, tagged: list[tuple[object, list[str]]], persons: list[Persoon]
 ) -> list[tuple[object, list[str]]]:
     """The rows with the planted patches of ``kind`` applied; a patched row is tagged with its Patch."""
     patches = {
@@ -88,13 +88,13 @@ def apply_patches(
     return out
 
 
-def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]]:
+def plant_quality(b: Builder, seed: int) -> list[tuple[str, Persoon, str, object]]:
     """Mutate Leiden's people; returns (check, person, file kind, row tag) per planted case."""
     rng = random.Random(f"{seed}:quality")
-    out: list[tuple[str, Person, str, object]] = []
+    out: list[tuple[str, Persoon, str, object]] = []
     used: set[int] = set()
 
-    def take(cands: list[Person], what: str) -> Person:
+    def take(cands: list[Persoon], what: str) -> Persoon:
         cands = [p for p in cands if p.pid not in used]
         if not cands:
             raise PlanError(f"no Leiden person for {what}")
@@ -102,7 +102,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
         used.add(p.pid)
         return p
 
-    unrouted = sorted((p for p in b.persons if p.unrouted), key=lambda p: p.pid)
+    unrouted = sorted((p for p in b.personen if p.unrouted), key=lambda p: p.pid)
     sh_un = [p for p in unrouted if p.doelgroep == SH]
     gz_un = [p for p in unrouted if p.doelgroep == GZ]
 
@@ -111,7 +111,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
         [q for q in sh_un if q.huisvest and q.huisvest <= dt.date(2024, 8, 31)], "housed without dossier"
     )
     p.in_dossiers = False
-    p.activities, p.taalles, p.handhaving, p.uitkomsten = [], [], [], []
+    p.activiteiten, p.taalles, p.handhaving, p.uitkomsten = [], [], [], []
     p.pip = p.pip_duo = None
     p.termijn_start = p.termijn_eind = None
     out.append(("gehuisvest_zonder_dossier", p, "koppelingen", p))
@@ -133,7 +133,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
             used.add(q.pid)
             out.append(("brp_zonder_pip", q, "dossiers", q))
 
-    routed = [q for q in b.persons if q.routes and q.in_dossiers and q.gemeente == b.g.code]
+    routed = [q for q in b.personen if q.routes and q.in_dossiers and q.gemeente == b.g.code]
     single_open = [
         q
         for q in routed
@@ -149,7 +149,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
     out.append(("leerroute_zonder_taalaanbieder", p, "leerroutes", (p, 0)))
 
     p = take([q for q in single_open if q.doelgroep == SH and q.routes[0].leerroute == "Z"], "Z zonder uren")
-    p.activities = [a for a in p.activities if a.soort not in ("PARTICIPATIE", "PVT", "MAP")]
+    p.activiteiten = [a for a in p.activiteiten if a.soort not in ("PARTICIPATIE", "PVT", "MAP")]
     out.append(("zroute_zonder_participatie", p, "leerroutes", (p, 0)))
 
     p = take([q for q in routed if q.uitstroom is not None and q.reden], "uitstroom zonder reden")
@@ -176,7 +176,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
         "twee open routes",
     )
     second = p.routes[0].start + days(rng.randint(100, 130))
-    p.routes.append(RoutePeriod("OND", second, None, "Hogeschool Leiden"))
+    p.routes.append(Routeperiode("OND", second, None, "Hogeschool Leiden"))
     out.append(("meerdere_open_leerroutes", p, "leerroutes", (p, 1)))
 
     # values no consistent person has: patched into the person's row of the last delivery
@@ -197,7 +197,7 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
         [
             q
             for q in routed
-            if any(a.soort == "PARTICIPATIE" and a.uren and a.start <= last for a in q.activities)
+            if any(a.soort == "PARTICIPATIE" and a.uren and a.start <= last for a in q.activiteiten)
         ],
         "2400 uren",
     )

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .model import GZ, SH, Household, Koppeling, Person
+from .model import GZ, SH, Huishouden, Koppeling, Persoon
 from .peildata import HALVES, TVS_PEIL, WI2021, count_by_half, half_of
 from .plans import PlanError
 from .util import days, half_bounds, rand_date, weighted
@@ -32,8 +32,8 @@ OPVANG = [
 def make_huishoudens(builder: Builder) -> None:
     rng = builder.rng
     plan = builder.plan
-    housed_sh = [p for p in builder.persons if p.doelgroep == SH and p.huisvest is not None]
-    by_key: dict[object, list[Person]] = defaultdict(list)
+    housed_sh = [p for p in builder.personen if p.doelgroep == SH and p.huisvest is not None]
+    by_key: dict[object, list[Persoon]] = defaultdict(list)
     for p in housed_sh:
         key = HALVES.index(half_of(p.huisvest)) if p.huisvest <= TVS_PEIL else "late"
         by_key[key].append(p)
@@ -46,18 +46,18 @@ def make_huishoudens(builder: Builder) -> None:
             if i + 1 < len(members):
                 b = members[i + 1]
                 if (b.huisvest - a.huisvest).days <= 40 and b.geslacht != a.geslacht and rng.random() < 0.35:
-                    hh.members.append(b)
+                    hh.leden.append(b)
                     b.household = hh
                     b.huisvest = hh.huisvest
                     i += 1
             i += 1
-    for p in builder.persons:
+    for p in builder.personen:
         if p.doelgroep == SH and p.early_start and p.huisvest is None:
             hh = new_huishouden(builder, [p], None)
             hh.opvang = "ROL Oegstgeest"
     # Wi2013 asielstatushouders and adults housed before the Wi2021 era
     wi13 = _make_wi2013_volwassenen(builder)
-    counted = count_by_half(builder.households)
+    counted = count_by_half(builder.huishoudens)
     if plan.housing is not None:
         for k in range(len(HALVES)):
             if counted[k] > plan.housing[k]:
@@ -69,8 +69,8 @@ def make_huishoudens(builder: Builder) -> None:
     _add_omkoppelingen(builder)
 
 
-def new_huishouden(builder: Builder, members: list[Person], huisvest: dt.date | None) -> Household:
-    hh = Household(hid="", gemeente=builder.g.code, members=list(members), huisvest=huisvest)
+def new_huishouden(builder: Builder, members: list[Persoon], huisvest: dt.date | None) -> Huishouden:
+    hh = Huishouden(hid="", gemeente=builder.g.code, leden=list(members), huisvest=huisvest)
     for m in members:
         m.household = hh
         m.huisvest = huisvest
@@ -79,24 +79,24 @@ def new_huishouden(builder: Builder, members: list[Person], huisvest: dt.date | 
             builder.rng, [("zelfstandig", 0.8), ("onzelfstandig", 0.12), ("doorstroomlocatie", 0.08)]
         )
     hh.opvang = builder.rng.choice(OPVANG[:-1])
-    builder.households.append(hh)
+    builder.huishoudens.append(hh)
     return hh
 
 
-def _make_wi2013_volwassenen(builder: Builder) -> list[Person]:
+def _make_wi2013_volwassenen(builder: Builder) -> list[Persoon]:
     out = []
     for dg in (SH, GZ):
         for done, n in ((False, builder.plan.wi2013.get(dg, 0)), (True, builder.plan.wi2013_done.get(dg, 0))):
             for _ in range(n):
-                p = builder.new_person(dg, builder.sex(dg), wet="Wi2013")
+                p = builder.new_persoon(dg, builder.draw_geslacht(dg), wet="Wi2013")
                 p.in_duo = True
                 p.plicht_eind = dt.date(1, 1, 1) if done else None  # marker, set in finish
                 out.append(p)
-    builder.others.extend(out)
+    builder.overigen.extend(out)
     return out
 
 
-def _house_wi2013(builder: Builder, wi13: list[Person], counted: list[int]) -> None:
+def _house_wi2013(builder: Builder, wi13: list[Persoon], counted: list[int]) -> None:
     rng = builder.rng
     plan = builder.plan
     sh = [p for p in wi13 if p.doelgroep == SH]
@@ -137,15 +137,15 @@ def _add_kinderen(builder: Builder) -> None:
     rng = builder.rng
     plan = builder.plan
     counted = builder.counted
-    by_half: dict[int, list[Household]] = defaultdict(list)
-    for hh in builder.households:
+    by_half: dict[int, list[Huishouden]] = defaultdict(list)
+    for hh in builder.huishoudens:
         if hh.huisvest is not None and hh.huisvest <= TVS_PEIL:
             by_half[HALVES.index(half_of(hh.huisvest))].append(hh)
     targets = list(plan.housing) if plan.housing is not None else None
     if targets is None:
         # derived housing: historic households 2019-2021 and children on top of the adults
         targets = []
-        hist = max(6, sum(1 for p in builder.persons if p.doelgroep == SH) // 12)
+        hist = max(6, sum(1 for p in builder.personen if p.doelgroep == SH) // 12)
         for k, (y, _) in enumerate(HALVES):
             adults = counted[k]
             if y <= 2021:
@@ -162,16 +162,18 @@ def _add_kinderen(builder: Builder) -> None:
         if y <= 2021:
             # historic households (obligations long settled or not in scope of this data)
             want_adults = int(round(0.55 * targets[k])) - sum(
-                sum(1 for m in hh.members if m.adult) for hh in hhs
+                sum(1 for m in hh.leden if m.adult) for hh in hhs
             )
             while want_adults > 0 and remaining > 0:
                 n_ad = 2 if (want_adults >= 2 and remaining >= 2 and rng.random() < 0.45) else 1
                 members = []
                 for j in range(n_ad):
                     dg = SH
-                    q = builder.new_person(dg, "M" if j == 0 and rng.random() < 0.6 else builder.sex(dg))
+                    q = builder.new_persoon(
+                        dg, "M" if j == 0 and rng.random() < 0.6 else builder.draw_geslacht(dg)
+                    )
                     q.wet = None
-                    builder.others.append(q)
+                    builder.overigen.append(q)
                     members.append(q)
                 hh = new_huishouden(builder, members, rand_date(rng, a, b))
                 for q in members:
@@ -181,7 +183,7 @@ def _add_kinderen(builder: Builder) -> None:
                 want_adults -= n_ad
         earlier = [
             h
-            for h in builder.households
+            for h in builder.huishoudens
             if h.huisvest is not None and h.huisvest < a - days(90) and y >= 2022 and h.size < 11
         ]
         if remaining > 0 and not hhs:
@@ -197,22 +199,22 @@ def _add_kinderen(builder: Builder) -> None:
         counted[k] = targets[k]
     builder.housing_result = targets
     # children of households housed after the TVS peildatum
-    for hh in list(builder.households):
+    for hh in list(builder.huishoudens):
         if hh.huisvest is not None and hh.huisvest > TVS_PEIL:
             for _ in range(weighted(rng, [(0, 0.5), (1, 0.2), (2, 0.15), (3, 0.1), (5, 0.05)])):
                 _add_kind(builder, hh)
 
 
-def _add_kind(builder: Builder, hh: Household) -> Person:
-    kid = builder.new_person(SH, builder.rng.choice("MV"), adult=False)
+def _add_kind(builder: Builder, hh: Huishouden) -> Persoon:
+    kid = builder.new_persoon(SH, builder.rng.choice("MV"), adult=False)
     kid.huisvest = hh.huisvest
     kid.household = hh
-    hh.members.append(kid)
-    builder.others.append(kid)
+    hh.leden.append(kid)
+    builder.overigen.append(kid)
     return kid
 
 
-def _spread_kinderen(builder: Builder, hhs: list[Household], n: int) -> None:
+def _spread_kinderen(builder: Builder, hhs: list[Huishouden], n: int) -> None:
     """Exactly n children over the households: many singles, some large families."""
     rng = builder.rng
     if n <= 0:
@@ -230,7 +232,7 @@ def _spread_kinderen(builder: Builder, hhs: list[Household], n: int) -> None:
         (8, 0.015),
         (9, 0.005),
     ]
-    adults = [sum(1 for m in h.members if m.adult) for h in hhs]
+    adults = [sum(1 for m in h.leden if m.adult) for h in hhs]
     room = [max(0, 11 - h.size) for h in hhs]
     want = [min(room[i], weighted(rng, two if adults[i] >= 2 else one)) for i in range(len(hhs))]
     total = sum(want)
@@ -258,14 +260,14 @@ def _spread_kinderen(builder: Builder, hhs: list[Household], n: int) -> None:
 def _add_wachtenden(builder: Builder) -> None:
     rng = builder.rng
     plan = builder.plan
-    not_yet = sum(hh.size for hh in builder.households if hh.huisvest is None or hh.huisvest > TVS_PEIL)
+    not_yet = sum(hh.size for hh in builder.huishoudens if hh.huisvest is None or hh.huisvest > TVS_PEIL)
     target = (
         plan.waiting if plan.waiting is not None else not_yet + rng.randint(5, 30) * (2 if plan.heavy else 1)
     )
     remaining = target - not_yet
     if remaining < 0:
         raise PlanError(f"{builder.g.code}: more persons housed after the TVS peildatum than waiting")
-    rol = plan.rol_waiting - sum(hh.size for hh in builder.households if hh.opvang == "ROL Oegstgeest")
+    rol = plan.rol_waiting - sum(hh.size for hh in builder.huishoudens if hh.opvang == "ROL Oegstgeest")
     while remaining > 0:
         size = min(
             remaining,
@@ -289,8 +291,8 @@ def _add_wachtenden(builder: Builder) -> None:
         n_ad = 1 if size == 1 else (2 if rng.random() < 0.7 else 1)
         members = []
         for j in range(size):
-            q = builder.new_person(SH, builder.sex(SH), adult=j < n_ad)
-            builder.others.append(q)
+            q = builder.new_persoon(SH, builder.draw_geslacht(SH), adult=j < n_ad)
+            builder.overigen.append(q)
             members.append(q)
         hh = new_huishouden(builder, members, None)
         hh.woningtype = None
@@ -302,8 +304,8 @@ def _add_wachtenden(builder: Builder) -> None:
 
 def _assign_koppeldata(builder: Builder) -> None:
     rng = builder.rng
-    for hh in builder.households:
-        adults = [m for m in hh.members if m.adult]
+    for hh in builder.huishoudens:
+        adults = [m for m in hh.leden if m.adult]
         if hh.huisvest is not None:
             y = hh.huisvest.year
             wait = {
@@ -327,7 +329,7 @@ def _assign_koppeldata(builder: Builder) -> None:
         if any(m.wet == "Wi2013" for m in adults):
             k = min(k, hh.huisvest - days(10))
         hh.koppeldatum = k
-        for m in hh.members:
+        for m in hh.leden:
             if m.koppeldatum is None:
                 m.koppeldatum = k
             if m.wet == "Wi2021" and m.doelgroep == SH:
@@ -350,20 +352,20 @@ def _add_omkoppelingen(builder: Builder) -> None:
     for van in builder.plan.omgekoppeld_van:
         cands = [
             hh
-            for hh in builder.households
+            for hh in builder.huishoudens
             if hh.koppeldatum
             and hh.koppeldatum >= dt.date(2023, 6, 1)
-            and not any(m.extra_koppelingen for m in hh.members)
+            and not any(m.extra_koppelingen for m in hh.leden)
         ]
         if not cands:
             continue
         hh = rng.choice(cands)
         old = hh.koppeldatum - days(rng.randint(60, 200))
-        for m in hh.members:
+        for m in hh.leden:
             m.extra_koppelingen.append(Koppeling(van, old, "omgekoppeld", hh.koppeldatum))
     for _ in range(builder.plan.vertrokken):
-        q = builder.new_person(SH, "M")
-        builder.others.append(q)
+        q = builder.new_persoon(SH, "M")
+        builder.overigen.append(q)
         hh = new_huishouden(builder, [q], None)
         hh.woningtype = None
         hh.koppeldatum = rand_date(rng, dt.date(2023, 3, 1), dt.date(2023, 12, 15))

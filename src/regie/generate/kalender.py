@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .gemeenten import LV
 from .leerroutes import assign_route_dates, route_window
-from .model import GZ, SH, Person
+from .model import GZ, SH, Persoon
 from .peildata import HALVES, PEIL, PIP_CUTOFF, TVS_PEIL, half_of
 from .plans import PlanError
 from .util import clamp, days, half_bounds, rand_date, weighted
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .population import Builder
 
 
-def dossier_window(builder: Builder, p: Person) -> tuple[dt.date, dt.date]:
+def dossier_window(builder: Builder, p: Persoon) -> tuple[dt.date, dt.date]:
     y = p.dossier_year
     lo = max(dt.date(y, 1, 1), builder.plan.dossier_from)
     hi = min(dt.date(y, 12, 31), builder.plan.dossier_cutoff)
@@ -51,15 +51,15 @@ def assign_dates(builder: Builder) -> None:
     plan = builder.plan
     # early starters (ROL): dossier may open before housing
     if plan.early_start:
-        cands = [p for p in builder.persons if p.doelgroep == SH and p.dossier_year in (2023, 2024)]
+        cands = [p for p in builder.personen if p.doelgroep == SH and p.dossier_year in (2023, 2024)]
         rng.shuffle(cands)
         for p in cands[: plan.early_start]:
             p.early_start = True
     cap = list(plan.housing) if plan.housing is not None else None
-    sh = [p for p in builder.persons if p.doelgroep == SH]
-    windows = {p.pid: dossier_window(builder, p) for p in builder.persons}
+    sh = [p for p in builder.personen if p.doelgroep == SH]
+    windows = {p.pid: dossier_window(builder, p) for p in builder.personen}
     rng.shuffle(sh)
-    for p in builder.persons:
+    for p in builder.personen:
         if p.doelgroep == GZ:
             lo, hi = windows[p.pid]
             p.dossier = pick_dossier_date(builder, lo, hi)
@@ -94,11 +94,11 @@ def assign_dates(builder: Builder) -> None:
         if not placed:
             p.huisvest = None
     builder.capacity_left = cap
-    for p in builder.persons:
+    for p in builder.personen:
         assign_route_dates(builder, p)
 
 
-def _place_with_capacity(builder: Builder, p: Person, lo: dt.date, hi: dt.date, cap: list[int]) -> None:
+def _place_with_capacity(builder: Builder, p: Persoon, lo: dt.date, hi: dt.date, cap: list[int]) -> None:
     """Dossier and housing dates such that no half year houses more people than published."""
     rng = builder.rng
     # first the natural way: dossier date, housed a few weeks before it
@@ -158,7 +158,7 @@ def assign_pips(builder: Builder) -> None:
     plan = builder.plan
     cutoff = PIP_CUTOFF if plan.pip_count is not None else PEIL - days(1)
 
-    def window(p: Person, limit: dt.date) -> tuple[dt.date, dt.date] | None:
+    def window(p: Persoon, limit: dt.date) -> tuple[dt.date, dt.date] | None:
         lo = max(p.dossier + days(7), p.intake, plan.pip_from)
         hi = limit
         if p.routes:
@@ -167,8 +167,8 @@ def assign_pips(builder: Builder) -> None:
             hi = min(hi, p.uitstroom - days(1))
         return (lo, hi) if lo <= hi else None
 
-    route_p = [p for p in builder.persons if p.routes]
-    rest = [p for p in builder.persons if not p.routes]
+    route_p = [p for p in builder.personen if p.routes]
+    rest = [p for p in builder.personen if not p.routes]
     rng.shuffle(route_p)
     rng.shuffle(rest)
     elig_route = [p for p in route_p if window(p, cutoff)]

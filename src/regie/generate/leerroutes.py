@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from .gemeenten import LEIDEN, LV
-from .model import GZ, Person, RoutePeriod
+from .model import GZ, Persoon, Routeperiode
 from .peildata import PEIL
 from .plans import PlanError
 from .util import clamp, days, rand_date
@@ -68,8 +68,8 @@ def providers(uitvoerder: str) -> dict[str, list[str]]:
 
 
 def match_slots(builder: Builder) -> None:
-    pools: dict[tuple[str, int], list[Person]] = defaultdict(list)
-    for p in builder.persons:
+    pools: dict[tuple[str, int], list[Persoon]] = defaultdict(list)
+    for p in builder.personen:
         if not p.unrouted:
             pools[(p.doelgroep, p.dossier_year)].append(p)
     for pool in pools.values():
@@ -89,7 +89,7 @@ def match_slots(builder: Builder) -> None:
             raise PlanError(f"{builder.g.code}: no dossier left for slot {s}")
 
 
-def route_window(builder: Builder, p: Person) -> tuple[dt.date, dt.date]:
+def route_window(builder: Builder, p: Persoon) -> tuple[dt.date, dt.date]:
     s = p.slot
     assert s is not None
     y = s.instroomjaar
@@ -106,7 +106,7 @@ def route_window(builder: Builder, p: Person) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-def assign_route_dates(builder: Builder, p: Person) -> None:
+def assign_route_dates(builder: Builder, p: Persoon) -> None:
     rng = builder.rng
     d0 = p.dossier
     if p.doelgroep == GZ:
@@ -131,10 +131,10 @@ def assign_route_dates(builder: Builder, p: Person) -> None:
                 raise PlanError(f"{builder.g.code}: uitstroom impossible for {p.pid}")
             u = rand_date(rng, ulo, uhi)
         prov = providers(p.uitvoerder or builder.g.uitvoerder)
-        periods: list[RoutePeriod] = []
+        periods: list[Routeperiode] = []
         start = r0
         for i, route in enumerate(s.history):
-            periods.append(RoutePeriod(route, start, None, rng.choice(prov[route])))
+            periods.append(Routeperiode(route, start, None, rng.choice(prov[route])))
             if i + 1 < len(s.history):
                 latest = min(start + days(420), PEIL - days(20))
                 if u is not None:

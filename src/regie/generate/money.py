@@ -229,7 +229,7 @@ def assign_wi2013_leningen(builder: Builder) -> None:
     rng = builder.rng
     peil = dt.date(2024, 8, 1)
     obligated_sh = [
-        p for p in builder.others if p.wet == "Wi2013" and p.doelgroep == SH and p.plicht_eind is None
+        p for p in builder.overigen if p.wet == "Wi2013" and p.doelgroep == SH and p.plicht_eind is None
     ]
     rng.shuffle(obligated_sh)
     n_elip = builder.plan.elip
@@ -258,7 +258,7 @@ def assign_wi2013_leningen(builder: Builder) -> None:
         p.lening = (maximaal, used, later)
         if rng.random() < 0.12:
             p.plicht_eind = rand_date(rng, dt.date(2024, 9, 1), dt.date(2025, 2, 10))
-    for p in builder.others:
+    for p in builder.overigen:
         if p.wet != "Wi2013":
             continue
         if p.doelgroep == GZ and p.lening is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Household
+from .model import Huishouden
 
 PEIL = dt.date(2025, 2, 25)  # last delivery of gemeenten and DUO; the report's leerroute peildatum
 TVS_PEIL = dt.date(2024, 10, 31)  # last COA TVS delivery
@@ -25,11 +25,11 @@ def half_of(d: dt.date) -> tuple[int, int]:
     return (d.year, 1 if d.month <= 6 else 2)
 
 
-def count_by_half(households: list[Household]) -> list[int]:
+def count_by_half(households: list[Huishouden]) -> list[int]:
     """Persons housed per half year 2019-I .. 2024-II (up to the TVS peildatum)."""
     out = [0] * len(HALVES)
     for hh in households:
-        for m in hh.members:
+        for m in hh.leden:
             if m.huisvest is not None and dt.date(2019, 1, 1) <= m.huisvest <= TVS_PEIL:
                 out[HALVES.index(half_of(m.huisvest))] += 1
     return out

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .model import GZ, SH, Person
+from .model import GZ, SH, Persoon
 from .plans import PlanError
 from .util import age_on, birth_for_age, days, weighted
 
@@ -22,18 +22,18 @@ def make_dossierpersonen(builder: Builder) -> None:
     unrouted = dict(builder.plan.unrouted)
     for (dg, year, sex, band), n in builder.plan.cells.items():
         for _ in range(n):
-            p = builder.new_person(dg, sex, wet="Wi2021", dossier_year=year, band=band)
+            p = builder.new_persoon(dg, sex, wet="Wi2021", dossier_year=year, band=band)
             if unrouted.get((dg, year), 0) > 0 and band == "27-50":
                 unrouted[(dg, year)] -= 1
                 p.unrouted = True
-            builder.persons.append(p)
+            builder.personen.append(p)
     if any(unrouted.values()):
         raise AssertionError(f"unrouted dossiers not found: {unrouted}")
     for dg, n in builder.plan.extra_2025.items():
         for _ in range(n):
             band = weighted(builder.rng, [("18-27", 0.3), ("27-50", 0.6), ("50-68", 0.1)])
-            builder.persons.append(
-                builder.new_person(dg, builder.sex(dg), wet="Wi2021", dossier_year=2025, band=band)
+            builder.personen.append(
+                builder.new_persoon(dg, builder.draw_geslacht(dg), wet="Wi2021", dossier_year=2025, band=band)
             )
 
 
@@ -48,7 +48,7 @@ def pick_grensleeftijden(builder: Builder) -> None:
         ("27-50", "eve50"),
         ("18-27", "exact18"),
     ]
-    pool = [p for p in builder.persons if p.dossier_year in (2022, 2023, 2024)]
+    pool = [p for p in builder.personen if p.dossier_year in (2022, 2023, 2024)]
     rng.shuffle(pool)
     for band, kind in wanted:
         for p in pool:
@@ -61,7 +61,7 @@ def pick_grensleeftijden(builder: Builder) -> None:
 def assign_geboortedata(builder: Builder) -> None:
     """Birth dates (birth years for everyone else), uitvoerder and V-nummers still to hand out."""
     rng = builder.rng
-    for p in builder.persons:
+    for p in builder.personen:
         p.uitvoerder = builder.g.uitvoerder
         p.in_dossiers = True
         p.in_duo = True
@@ -83,7 +83,7 @@ def assign_geboortedata(builder: Builder) -> None:
         if p.doelgroep == SH:
             p.vnummer = "pending"
         p.duo_from = p.brp
-    for p in builder.others:
+    for p in builder.overigen:
         hh = p.household
         ref = (hh.huisvest if hh and hh.huisvest else (hh.koppeldatum if hh else None)) or (
             p.brp or dt.date(2020, 1, 1)
@@ -103,7 +103,7 @@ def assign_geboortedata(builder: Builder) -> None:
 
 def check_geboortedata(builder: Builder) -> None:
     """No dossier person is born on 29 February (a rebuild with the next seed if one is)."""
-    for p in builder.persons:
+    for p in builder.personen:
         if p.geboortedatum and p.geboortedatum.month == 2 and p.geboortedatum.day == 29:
             raise PlanError("29 February birth")
 
@@ -139,13 +139,13 @@ def assign_herkomst(builder: Builder) -> None:
         ("Pakistan", 2),
         ("Egypte", 2),
     ]
-    units: list[list[Person]] = []
+    units: list[list[Persoon]] = []
     seen: set[int] = set()
-    for p in builder.persons:
+    for p in builder.personen:
         if p.pid in seen:
             continue
         if p.doelgroep == SH and p.household is not None:
-            unit = [m for m in p.household.members if m.wet == "Wi2021" and m.dossier_year is not None]
+            unit = [m for m in p.household.leden if m.wet == "Wi2021" and m.dossier_year is not None]
         else:
             unit = [p]
         for m in unit:
@@ -158,30 +158,30 @@ def assign_herkomst(builder: Builder) -> None:
             c = weighted(rng, general_sh if unit[0].doelgroep == SH else general_gz)
             for m in unit:
                 m.herkomstland = c
-    for p in builder.others:
+    for p in builder.overigen:
         hh = p.household
-        head = next((m for m in hh.members if m.herkomstland), None) if hh else None
+        head = next((m for m in hh.leden if m.herkomstland), None) if hh else None
         p.herkomstland = (
             head.herkomstland if head else weighted(rng, general_sh if p.doelgroep == SH else general_gz)
         )
-    for hh in builder.households:
-        country = next((m.herkomstland for m in hh.members if m.wet == "Wi2021"), None) or next(
-            (m.herkomstland for m in hh.members if m.herkomstland), None
+    for hh in builder.huishoudens:
+        country = next((m.herkomstland for m in hh.leden if m.wet == "Wi2021"), None) or next(
+            (m.herkomstland for m in hh.leden if m.herkomstland), None
         )
         if country:
-            for m in hh.members:
+            for m in hh.leden:
                 if m.wet != "Wi2021":
                     m.herkomstland = country
 
 
-def _assign_herkomst_exact(builder: Builder, units: list[list[Person]]) -> None:
+def _assign_herkomst_exact(builder: Builder, units: list[list[Persoon]]) -> None:
     """Countries of the 2022-2024 dossiers such that the report's top ten comes out exactly."""
     rng = builder.rng
     plan = builder.plan
     counted = [u for u in units if u[0].dossier_year in (2022, 2023, 2024)]
     later = [u for u in units if u[0].dossier_year not in (2022, 2023, 2024)]
     # a household is counted per dossier year; split mixed households
-    split: list[list[Person]] = []
+    split: list[list[Persoon]] = []
     for u in counted:
         inside = [m for m in u if m.dossier_year in (2022, 2023, 2024)]
         outside = [m for m in u if m.dossier_year not in (2022, 2023, 2024)]
@@ -191,7 +191,7 @@ def _assign_herkomst_exact(builder: Builder, units: list[list[Person]]) -> None:
     remaining = dict(plan.herkomst)
     sh_countries = {"Syrië", "Afghanistan", "Eritrea", "Jemen", "Iran", "Irak", "Turkije", "Somalië"}
     split.sort(key=lambda u: (-len(u), u[0].doelgroep != SH, u[0].pid))
-    leftovers: list[list[Person]] = []
+    leftovers: list[list[Persoon]] = []
     for unit in split:
         dg = unit[0].doelgroep
         options = [

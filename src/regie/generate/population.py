@@ -25,7 +25,7 @@ import random
 from collections.abc import Callable
 
 from . import activiteiten, huishoudens, kalender, leerroutes, money, personen
-from .model import SH, Household, Person
+from .model import SH, Huishouden, Persoon
 from .plans import Plan, PlanError
 
 
@@ -37,20 +37,20 @@ class Builder:
         self.g = plan.gemeente
         self.rng = rng
         self.uitvoerder_naam = uitvoerder_naam
-        self.persons: list[Person] = []  # dossier persons (Wi2021)
-        self.others: list[Person] = []  # Wi2013, historic adults, children, waiting
-        self.households: list[Household] = []
+        self.personen: list[Persoon] = []  # dossier persons (Wi2021)
+        self.overigen: list[Persoon] = []  # Wi2013, historic adults, children, waiting
+        self.huishoudens: list[Huishouden] = []
         self.extra: object = None  # result of the `after` hook of build()
         self.capacity_left: list[int] | None = None  # housing places left per half year
         self.counted: list[int] = []  # persons housed per half year so far
         self.housing_result: list[int] = []  # persons housed per half year, children included
         self._pid = 0
 
-    def new_person(self, doelgroep: str, geslacht: str, **kw) -> Person:
+    def new_persoon(self, doelgroep: str, geslacht: str, **kw) -> Persoon:
         self._pid += 1
-        return Person(pid=self._pid, gemeente=self.g.code, doelgroep=doelgroep, geslacht=geslacht, **kw)
+        return Persoon(pid=self._pid, gemeente=self.g.code, doelgroep=doelgroep, geslacht=geslacht, **kw)
 
-    def sex(self, doelgroep: str) -> str:
+    def draw_geslacht(self, doelgroep: str) -> str:
         return "M" if self.rng.random() < (0.55 if doelgroep == SH else 0.35) else "V"
 
     def build(self) -> None:

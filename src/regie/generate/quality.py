@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from .. import normen
 from . import begeleiding as B
-from .duo import duo_persons, person_json
+from .duo import duo_personen, persoon_json
 from .gemeenten import LEIDEN
-from .model import Person
+from .model import Persoon
 from .peildata import DUO_DATES, GEMEENTE_DATES
 from .util import add_months, days
 
@@ -58,19 +58,19 @@ def termijn_zonder_resultaat(obj: dict, d: dt.date) -> bool:
     return not any(x["soort"] == "geheel" and voor(x["datumOordeel"]) for x in vrij)
 
 
-def duo_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str, str]]:
+def duo_findings(persons: list[Persoon], d: dt.date) -> list[tuple[str, Persoon, str, str]]:
     """(check, person, gemeentecode, reden) for the lines of DUO's delivery of d a check flags."""
     out = []
     # regie judges only the gemeenten it serves: not DUO's gemeente of a person who moved away
     bediend = {q.gemeente for q in persons}
-    for p in duo_persons(persons, d):
-        obj = person_json(p, d)
+    for p in duo_personen(persons, d):
+        obj = persoon_json(p, d)
         if termijn_zonder_resultaat(obj, d) and "GM" + obj["gemeentecode"] in bediend:
             out.append(("termijn_bijna_om_zonder_resultaat", p, "GM" + obj["gemeentecode"], REDEN_TERMIJN))
     return out
 
 
-def te_weinig_voortgang(p: Person, d: dt.date) -> bool:
+def te_weinig_voortgang(p: Persoon, d: dt.date) -> bool:
     """Does check voortgangsgesprekken_te_weinig fire on p's dossier in the delivery of d? (The
     same rule as regie.quality.gegevens: fewer than 2 talks in the first 12 months of the DUO
     termijn, judged once those months have passed, for a Wi2021 dossier still open then.)"""
@@ -85,19 +85,21 @@ def te_weinig_voortgang(p: Person, d: dt.date) -> bool:
     if eind > d or (p.uitstroom is not None and p.uitstroom <= d and p.uitstroom < eind):
         return False
     gesprekken = sum(
-        1 for a in p.activities if a.soort == "VOORTGANGSGESPREK" and start <= a.start < eind and a.start <= d
+        1
+        for a in p.activiteiten
+        if a.soort == "VOORTGANGSGESPREK" and start <= a.start < eind and a.start <= d
     )
     return gesprekken < VOORTGANG_MINIMUM
 
 
-def duo_pip(p: Person, d: dt.date) -> dt.date | None:
-    """The PIP date DUO's delivery of d shows for p (see duo.person_json)."""
+def duo_pip(p: Persoon, d: dt.date) -> dt.date | None:
+    """The PIP date DUO's delivery of d shows for p (see duo.persoon_json)."""
     if not (p.in_duo and p.duo_from is not None and p.duo_from <= d and p.bsn):
         return None
     return p.pip_duo if p.pip_duo is not None and p.pip_duo <= d and p.routes else None
 
 
-def report_findings(persons: list[Person], d: dt.date) -> list[tuple[str, Person, str]]:
+def report_findings(persons: list[Persoon], d: dt.date) -> list[tuple[str, Persoon, str]]:
     """(check, person, reden) for the dossier rows of delivery d on which a check fires because the
     report's figures say so; the same rules as the checks, on what the files show."""
     out = []
@@ -147,9 +149,9 @@ def correcties(rows: list[list[str]]) -> list[int]:
 def expected_findings(
     lines: dict[tuple[str, object], tuple[str, int]],
     builders: list[Builder],
-    planted_quality: list[tuple[str, Person, str, object]],
+    planted_quality: list[tuple[str, Persoon, str, object]],
     trajecten: list[B.Traject],
-    persons_all: list[Person],
+    persons_all: list[Persoon],
 ) -> list[dict]:
     """What every check must find: the planted cases, then what follows from the report's figures."""
     found: list[dict] = []
@@ -165,7 +167,7 @@ def expected_findings(
         finding(check, lines[(kind, tag)], p.gemeente, REDEN_PLANTED)
     finding("gerealiseerd_wijkt_af_van_tvs", lines[("taakstelling", LEIDEN)], LEIDEN, REDEN_PLANTED)
     for check, p, reden in report_findings(
-        sorted((p for b in builders for p in b.persons), key=lambda p: p.pid), GEMEENTE_DATES[-1]
+        sorted((p for b in builders for p in b.personen), key=lambda p: p.pid), GEMEENTE_DATES[-1]
     ):
         finding(check, lines[("dossiers", p)], p.gemeente, reden)
     for t in trajecten:
