@@ -17,6 +17,111 @@ if TYPE_CHECKING:
 
 BANDS = {"18-27": (18, 26), "27-50": (27, 49), "50-68": (50, 67)}
 
+#: countries of origin of statushouders (weights), where the plan names none
+HERKOMST_SH = [
+    ("Syrië", 34),
+    ("Eritrea", 14),
+    ("Afghanistan", 10),
+    ("Turkije", 9),
+    ("Jemen", 5),
+    ("Irak", 5),
+    ("Iran", 5),
+    ("Somalië", 4),
+    ("Soedan", 2),
+    ("Ethiopië", 1),
+]
+
+#: countries of origin of gezinsmigranten (weights), where the plan names none
+HERKOMST_GZ = [
+    ("Turkije", 10),
+    ("Marokko", 9),
+    ("India", 8),
+    ("Syrië", 6),
+    ("Verenigde Staten", 5),
+    ("China", 5),
+    ("Brazilië", 3),
+    ("Filipijnen", 3),
+    ("Indonesië", 3),
+    ("Suriname", 3),
+    ("Rusland", 2),
+    ("Verenigd Koninkrijk", 2),
+    ("Pakistan", 2),
+    ("Egypte", 2),
+]
+
+#: countries outside the report's top ten, for the dossiers left over (statushouders first)
+OVERIGE_LANDEN_SH = [
+    "Eritrea",
+    "Irak",
+    "Somalië",
+    "Soedan",
+    "Ethiopië",
+    "Libië",
+    "Libanon",
+    "Guinee",
+    "Congo",
+    "Burundi",
+    "Oeganda",
+    "Nigeria",
+    "Kameroen",
+    "Georgië",
+    "Jordanië",
+    "Egypte",
+    "Algerije",
+    "Tunesië",
+    "Sierra Leone",
+    "Pakistan",
+]
+
+#: the same for gezinsmigranten
+OVERIGE_LANDEN_GZ = [
+    "Marokko",
+    "Rusland",
+    "Brazilië",
+    "Filipijnen",
+    "Japan",
+    "Verenigd Koninkrijk",
+    "Indonesië",
+    "Colombia",
+    "Venezuela",
+    "Zuid-Afrika",
+    "Ghana",
+    "Vietnam",
+    "Thailand",
+    "Servië",
+    "Kenia",
+    "Bangladesh",
+    "Sri Lanka",
+    "Nepal",
+    "Mexico",
+    "Suriname",
+    "Dominicaanse Republiek",
+    "Cuba",
+    "Peru",
+    "Argentinië",
+    "Canada",
+    "Australië",
+    "Zuid-Korea",
+    "Armenië",
+    "Kazachstan",
+    "Oekraïne",
+    "Albanië",
+    "Kosovo",
+    "Chili",
+    "Ecuador",
+    "Mongolië",
+    "Taiwan",
+    "Maleisië",
+    "Moldavië",
+    "Bolivia",
+    "Nieuw-Zeeland",
+    "Saoedi-Arabië",
+    "Singapore",
+    "Tanzania",
+    "Zambia",
+    "Haïti",
+]
+
 
 def make_dossierpersonen(builder: Builder) -> None:
     unrouted = dict(builder.plan.unrouted)
@@ -111,34 +216,6 @@ def check_geboortedata(builder: Builder) -> None:
 def assign_herkomst(builder: Builder) -> None:
     rng = builder.rng
     plan = builder.plan
-    general_sh = [
-        ("Syrië", 34),
-        ("Eritrea", 14),
-        ("Afghanistan", 10),
-        ("Turkije", 9),
-        ("Jemen", 5),
-        ("Irak", 5),
-        ("Iran", 5),
-        ("Somalië", 4),
-        ("Soedan", 2),
-        ("Ethiopië", 1),
-    ]
-    general_gz = [
-        ("Turkije", 10),
-        ("Marokko", 9),
-        ("India", 8),
-        ("Syrië", 6),
-        ("Verenigde Staten", 5),
-        ("China", 5),
-        ("Brazilië", 3),
-        ("Filipijnen", 3),
-        ("Indonesië", 3),
-        ("Suriname", 3),
-        ("Rusland", 2),
-        ("Verenigd Koninkrijk", 2),
-        ("Pakistan", 2),
-        ("Egypte", 2),
-    ]
     units: list[list[Persoon]] = []
     seen: set[int] = set()
     for p in builder.personen:
@@ -155,14 +232,14 @@ def assign_herkomst(builder: Builder) -> None:
         _assign_herkomst_exact(builder, units)
     else:
         for unit in units:
-            c = weighted(rng, general_sh if unit[0].doelgroep == SH else general_gz)
+            c = weighted(rng, HERKOMST_SH if unit[0].doelgroep == SH else HERKOMST_GZ)
             for m in unit:
                 m.herkomstland = c
     for p in builder.overigen:
         hh = p.household
         head = next((m for m in hh.leden if m.herkomstland), None) if hh else None
         p.herkomstland = (
-            head.herkomstland if head else weighted(rng, general_sh if p.doelgroep == SH else general_gz)
+            head.herkomstland if head else weighted(rng, HERKOMST_SH if p.doelgroep == SH else HERKOMST_GZ)
         )
     for hh in builder.huishoudens:
         country = next((m.herkomstland for m in hh.leden if m.wet == "Wi2021"), None) or next(
@@ -209,79 +286,14 @@ def _assign_herkomst_exact(builder: Builder, units: list[list[Persoon]]) -> None
     if remaining:
         raise PlanError(f"{builder.g.code}: herkomst left over {remaining}")
     limit = min(plan.herkomst.values()) - 1
-    other_sh = [
-        "Eritrea",
-        "Irak",
-        "Somalië",
-        "Soedan",
-        "Ethiopië",
-        "Libië",
-        "Libanon",
-        "Guinee",
-        "Congo",
-        "Burundi",
-        "Oeganda",
-        "Nigeria",
-        "Kameroen",
-        "Georgië",
-        "Jordanië",
-        "Egypte",
-        "Algerije",
-        "Tunesië",
-        "Sierra Leone",
-        "Pakistan",
-    ]
-    other_gz = [
-        "Marokko",
-        "Rusland",
-        "Brazilië",
-        "Filipijnen",
-        "Japan",
-        "Verenigd Koninkrijk",
-        "Indonesië",
-        "Colombia",
-        "Venezuela",
-        "Zuid-Afrika",
-        "Ghana",
-        "Vietnam",
-        "Thailand",
-        "Servië",
-        "Kenia",
-        "Bangladesh",
-        "Sri Lanka",
-        "Nepal",
-        "Mexico",
-        "Suriname",
-        "Dominicaanse Republiek",
-        "Cuba",
-        "Peru",
-        "Argentinië",
-        "Canada",
-        "Australië",
-        "Zuid-Korea",
-        "Armenië",
-        "Kazachstan",
-        "Oekraïne",
-        "Albanië",
-        "Kosovo",
-        "Chili",
-        "Ecuador",
-        "Mongolië",
-        "Taiwan",
-        "Maleisië",
-        "Moldavië",
-        "Bolivia",
-        "Nieuw-Zeeland",
-        "Saoedi-Arabië",
-        "Singapore",
-        "Tanzania",
-        "Zambia",
-        "Haïti",
-    ]
     named = set(plan.herkomst)
     used: dict[str, int] = defaultdict(int)
     for unit in leftovers:
-        pool = other_sh + other_gz if unit[0].doelgroep == SH else other_gz + other_sh
+        pool = (
+            OVERIGE_LANDEN_SH + OVERIGE_LANDEN_GZ
+            if unit[0].doelgroep == SH
+            else OVERIGE_LANDEN_GZ + OVERIGE_LANDEN_SH
+        )
         pool = [c for c in pool if c not in named and used[c] + len(unit) <= limit]
         if not pool:
             raise PlanError(f"{builder.g.code}: ran out of countries")
