@@ -371,7 +371,7 @@ def test_output_is_byte_identical_to_the_recorded_fingerprint(landing, tmp_path)
     got = {(2025, 0): fingerprint(root, manifest, tmp_path)}
     other = tmp_path / "other"
     got[(11, 2)] = fingerprint(other, generate(other, seed=11, gemeenten=2), tmp_path)
-    assert got == FINGERPRINTS
+    assert got == FINGERPRINTS, f"the sample data changed; if on purpose, set FINGERPRINTS = {got}"
 
 
 def test_manifest_matches_files(landing, tmp_path):
