@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
@@ -51,10 +50,10 @@ from cosmos.constants import (  # noqa: E402
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
 from regie.failures import DEFAULT_ARGS  # noqa: E402
-from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, threshold  # noqa: E402
+from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, project_dir, threshold  # noqa: E402
 from regie.transform.profiles import ENV_KEYS  # noqa: E402
 
-PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
+PROJECT = project_dir()
 MARTS = Asset(name="marts", uri="regie://marts", group="regie")
 SOURCES = ("duo", "coa_tvs", "gemeente", "rijk", "provincie", "begeleiding")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from regie.ingest.landing import list_files
 from regie.ingest.load import Places, load_file, new_files
 from regie.pseudonym import load_key
-from regie.sources.catalog import FAMILIES
+from regie.sources.catalog import FAMILIES, header
 from regie.warehouse import connect
 
 D = dt.date
@@ -678,39 +678,22 @@ def write_landing(
             )
         _csv(
             base / "dossiers.csv",
-            [
-                "klantnummer",
-                "bsn",
-                "woongemeente",
-                "doelgroep",
-                "wet",
-                "geslacht",
-                "geboortedatum",
-                "herkomstland",
-                "datum_dossier",
-                "datum_inschrijving_brp",
-                "datum_brede_intake",
-                "datum_leerbaarheidstoets",
-                "datum_pip",
-                "startklas",
-                "datum_uitstroom",
-                "reden_uitstroom",
-            ],
+            header("dossiers"),
             dossiers,
         )
         _csv(
             base / "leerroutes.csv",
-            ["klantnummer", "leerroute", "datum_start", "datum_eind", "taalaanbieder", "reden_wijziging"],
+            header("leerroutes"),
             routes,
         )
         _csv(
             base / "activiteiten.csv",
-            ["klantnummer", "soort", "datum_start", "datum_eind", "uren", "aanbieder", "status"],
+            header("activiteiten"),
             acts,
         )
         _csv(
             base / "handhaving.csv",
-            ["klantnummer", "datum", "maatregel", "bedrag", "grond", "verrekend_met_bijstand"],
+            header("handhaving"),
             fines,
         )
     duo_lines = []
@@ -754,35 +737,12 @@ def write_landing(
             )
         _csv(
             base / "koppelingen.csv",
-            [
-                "v_nummer",
-                "bsn",
-                "huishouden_id",
-                "huishoudgrootte",
-                "gemeentecode",
-                "koppeldatum",
-                "status",
-                "huisvestingsdatum",
-                "woningtype",
-                "nareiziger",
-                "opvanglocatie",
-                "geboortejaar",
-                "geslacht",
-                "herkomstland",
-            ],
+            header("koppelingen"),
             kopp,
         )
         _csv(
             base / "taakstelling.csv",
-            [
-                "gemeentecode",
-                "gemeentenaam",
-                "periode",
-                "stand_begin",
-                "taakstelling",
-                "gerealiseerd",
-                "peildatum",
-            ],
+            header("taakstelling"),
             taakstelling_rows(people, gerealiseerd_extra, correctie),
         )
 
@@ -823,16 +783,6 @@ TRAJECTEN_FOUT = [
     # a start after the delivery date: blocking, Oegstgeest's rows of this delivery are held back
     ("F-datum_in_toekomst-traject", "GM0579", MB, LEVERING + dt.timedelta(days=13), None, "gestart", None),
 ]
-TRAJECTEN_KOP = [
-    "gemeentecode",
-    "bsn",
-    "v_nummer",
-    "soort",
-    "datum_start",
-    "datum_eind",
-    "status",
-    "verlengd_tot",
-]
 
 
 def traject_vnummer(i: int) -> str:
@@ -850,7 +800,7 @@ def write_trajecten(
     for i, (tag, code, soort, start, eind, status, tot) in enumerate(rows):
         out.append([code, "", traject_vnummer(i), soort, nl(start), nl(eind), status, nl(tot)])
         kenmerk[tag] = f"{soort.lower().replace('_', ' ')} vanaf {nl(start)}, regel {i + 2}"
-    _csv(root / "begeleiding" / "VWN" / levering.isoformat() / "trajecten.csv", TRAJECTEN_KOP, out)
+    _csv(root / "begeleiding" / "VWN" / levering.isoformat() / "trajecten.csv", header("trajecten"), out)
     return kenmerk
 
 
@@ -874,12 +824,12 @@ def scenario(root: Path) -> Scenario:
     # Leiden's newest uitkomsten delivery cannot be read (comma-separated): quarantined
     _csv(
         root / "gemeente" / "GM0546" / "2025-02-20" / "uitkomsten.csv",
-        ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"],
+        header("uitkomsten"),
         [],
     )
     _csv(
         root / "gemeente" / "GM0546" / "2025-02-24" / "uitkomsten.csv",
-        ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"],
+        header("uitkomsten"),
         [["OK-GM0546-1", "BETAALD_WERK", "01-01-2025", "", "20"]],
         sep=",",
     )
@@ -935,18 +885,13 @@ def scenario(root: Path) -> Scenario:
     vuren["woongemeente_buiten_uitvoering"] = {("GM0546", "V-buiten-uitvoering")}
     # an unknown gemeente as a delivery folder
     onbekend = root / "gemeente" / "GM9999" / LEVERING.isoformat() / "uitkomsten.csv"
-    _csv(onbekend, ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"], [])
+    _csv(onbekend, header("uitkomsten"), [])
     vuren["gemeentecode_onbekend"] = {
         ("GM9999", f"gemeente/GM9999/{LEVERING.isoformat()}/uitkomsten.csv: map GM9999")
     }
     # delivery dates no delivery can have
     for pad in ("gemeente/GM1916/2099-12-31/uitkomsten.csv", "rijk/1900-01-01/spuk_beschikkingen.csv"):
-        kop = (
-            ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"]
-            if pad.startswith("gemeente")
-            else ["gemeentecode", "jaar", "regeling", "soort", "bedrag", "datum_beschikking"]
-        )
-        _csv(root / pad, kop, [])
+        _csv(root / pad, header(pad.rsplit("/", 1)[1][:-4]), [])
     vuren["leverdatum_onwaarschijnlijk"] = {
         ("GM1916", "gemeente/GM1916/2099-12-31/uitkomsten.csv"),
         (None, "rijk/1900-01-01/spuk_beschikkingen.csv"),

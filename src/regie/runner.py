@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from . import resources
 from .config import Settings
 from .private import private_dir, private_tree
 
@@ -43,12 +44,11 @@ STEPS = {
 }
 
 
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def dags_folder() -> Path:
-    return Path(os.environ.get("REGIE_DAGS", project_root() / "dags"))
+    """regie's DAG files (``dags/`` in the repository, installed as the package ``regie.dags``;
+    ``REGIE_DAGS`` overrides)."""
+    given = os.environ.get("REGIE_DAGS")
+    return Path(given) if given else resources.folder(resources.DAGS)
 
 
 #: The DAG folder ``regie run`` shows Airflow: links to the one DAG file being run.

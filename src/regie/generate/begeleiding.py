@@ -18,12 +18,11 @@ import random
 from dataclasses import dataclass
 
 from .. import normen
-from .model import SH, Person
+from .model import SH, Persoon
 from .report import MB_GESTART, MB_JAREN
 from .util import days, nl_date
 
 AANBIEDER = "VWN"
-HEADER = ["gemeentecode", "bsn", "v_nummer", "soort", "datum_start", "datum_eind", "status", "verlengd_tot"]
 MB, FO, OMG = "MAATSCHAPPELIJKE_BEGELEIDING", "FINANCIEEL_ONTZORGEN", "OMGAAN_MET_GELD"
 #: The terms, from seed ref_normen (mb_termijn_dagen, ontzorgen_termijn_dagen).
 TERMIJN = {MB: normen.geheel("mb_termijn_dagen"), FO: normen.geheel("ontzorgen_termijn_dagen")}
@@ -33,7 +32,7 @@ CHECK = {MB: "begeleiding_langer_dan_termijn", FO: "ontzorgen_langer_dan_termijn
 
 @dataclass(eq=False)
 class Traject:
-    person: Person
+    person: Persoon
     gemeente: str
     soort: str
     start: dt.date
@@ -68,7 +67,7 @@ class Traject:
         ]
 
 
-def _candidates(persons: list[Person], gemeente: str) -> list[Person]:
+def _candidates(persons: list[Persoon], gemeente: str) -> list[Persoon]:
     """Statushouders housed in the gemeente, with a V-nummer, adults first."""
     out = [
         p
@@ -79,8 +78,8 @@ def _candidates(persons: list[Person], gemeente: str) -> list[Person]:
 
 
 def _starts(
-    gemeente: str, persons: list[Person], rng: random.Random, last: dt.date
-) -> list[tuple[Person, dt.date]]:
+    gemeente: str, persons: list[Persoon], rng: random.Random, last: dt.date
+) -> list[tuple[Persoon, dt.date]]:
     """(person, MB start) for every person starting MB: the report's counts where it has them."""
     pool = _candidates(persons, gemeente)
     if gemeente in MB_GESTART:
@@ -110,7 +109,7 @@ def _starts(
     return out
 
 
-def trajecten(persons: list[Person], gemeenten: list[str], seed: int, last: dt.date) -> list[Traject]:
+def trajecten(persons: list[Persoon], gemeenten: list[str], seed: int, last: dt.date) -> list[Traject]:
     """Every trajectory of every gemeente, with the planted faults, ordered as exported."""
     out: list[Traject] = []
     for g in gemeenten:

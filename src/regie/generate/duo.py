@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import GZ, SH, Person
+from .model import GZ, SH, Persoon
 from .util import days, iso_date
 
 DUO_ROUTE = {"B1": ("B", "B1"), "A2": ("B", "A2"), "OND": ("O", "B1"), "Z": ("Z", None), "Z-A2": ("Z", "A2")}
@@ -22,7 +22,7 @@ def _iso(x: dt.date | None, d: dt.date) -> str | None:
     return iso_date(x) if x is not None and x <= d else None
 
 
-def person_json(p: Person, d: dt.date) -> dict:
+def persoon_json(p: Persoon, d: dt.date) -> dict:
     ended = p.plicht_eind is not None and p.plicht_eind <= d
     gemeente = p.gemeente[2:]
     if p.reden == "verhuisd" and p.uitstroom is not None and p.uitstroom <= d:
@@ -105,7 +105,7 @@ def person_json(p: Person, d: dt.date) -> dict:
                 "examenonderdeel": None,
             }
         ]
-    for a in p.activities:
+    for a in p.activiteiten:
         if a.soort in ("PVT", "MAP") and a.end is not None and a.end <= d:
             key, field = (
                 ("pvt", "datumOndertekeningPvt") if a.soort == "PVT" else ("map", "datumEindgesprekMap")
@@ -122,9 +122,9 @@ def person_json(p: Person, d: dt.date) -> dict:
     return obj
 
 
-def duo_persons(persons: list[Person], d: dt.date) -> list[Person]:
+def duo_personen(persons: list[Persoon], d: dt.date) -> list[Persoon]:
     out = [p for p in persons if p.in_duo and p.duo_from is not None and p.duo_from <= d and p.bsn]
     return out
 
 
-__all__ = ["person_json", "duo_persons", "GZ"]
+__all__ = ["persoon_json", "duo_personen", "GZ"]

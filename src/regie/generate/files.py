@@ -13,70 +13,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..sources.catalog import header
+from .activiteiten import HOURS
 from .manifest import FileInfo, Manifest, PlantedReject
-from .model import SH, Household, Person
-from .population import HOURS
+from .model import SH, Huishouden, Persoon
 from .util import days, iso_date, nl_amount, nl_date, nl_hours
-
-HEADERS = {
-    "taakstelling": [
-        "gemeentecode",
-        "gemeentenaam",
-        "periode",
-        "stand_begin",
-        "taakstelling",
-        "gerealiseerd",
-        "peildatum",
-    ],
-    "koppelingen": [
-        "v_nummer",
-        "bsn",
-        "huishouden_id",
-        "huishoudgrootte",
-        "gemeentecode",
-        "koppeldatum",
-        "status",
-        "huisvestingsdatum",
-        "woningtype",
-        "nareiziger",
-        "opvanglocatie",
-        "geboortejaar",
-        "geslacht",
-        "herkomstland",
-    ],
-    "dossiers": [
-        "klantnummer",
-        "bsn",
-        "woongemeente",
-        "doelgroep",
-        "wet",
-        "geslacht",
-        "geboortedatum",
-        "herkomstland",
-        "datum_dossier",
-        "datum_inschrijving_brp",
-        "datum_brede_intake",
-        "datum_leerbaarheidstoets",
-        "datum_pip",
-        "startklas",
-        "datum_uitstroom",
-        "reden_uitstroom",
-    ],
-    "leerroutes": [
-        "klantnummer",
-        "leerroute",
-        "datum_start",
-        "datum_eind",
-        "taalaanbieder",
-        "reden_wijziging",
-    ],
-    "activiteiten": ["klantnummer", "soort", "datum_start", "datum_eind", "uren", "aanbieder", "status"],
-    "uitkomsten": ["klantnummer", "soort", "datum_start", "datum_eind", "uren_per_week"],
-    "handhaving": ["klantnummer", "datum", "maatregel", "bedrag", "grond", "verrekend_met_bijstand"],
-    "financien": ["gemeentecode", "jaar", "richting", "post", "soort", "bedrag"],
-    "spuk_beschikkingen": ["gemeentecode", "jaar", "regeling", "soort", "bedrag", "datum_beschikking"],
-    "interventieladder": ["gemeentecode", "datum", "trede", "toelichting"],
-}
 
 
 def jn(flag: bool) -> str:
@@ -89,12 +30,12 @@ def upto(x: dt.date | None, d: dt.date) -> str:
 
 
 # ----------------------------------------------------------------------------- gemeente exports
-def dossier_rows(persons: list[Person], d: dt.date) -> list[tuple[Person, list[str]]]:
+def dossier_rows(persons: list[Persoon], d: dt.date) -> list[tuple[Persoon, list[str]]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
             continue
-        startklas = p.startklas and any(a.soort == "STARTKLAS" and a.start <= d for a in p.activities)
+        startklas = p.startklas and any(a.soort == "STARTKLAS" and a.start <= d for a in p.activiteiten)
         gone = p.uitstroom is not None and p.uitstroom <= d
         out.append(
             (
@@ -122,7 +63,7 @@ def dossier_rows(persons: list[Person], d: dt.date) -> list[tuple[Person, list[s
     return out
 
 
-def route_rows(persons: list[Person], d: dt.date) -> list[tuple[tuple[Person, int], list[str]]]:
+def route_rows(persons: list[Persoon], d: dt.date) -> list[tuple[tuple[Persoon, int], list[str]]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -161,14 +102,14 @@ def _week(monday: dt.date) -> tuple[str, str]:
     return w
 
 
-def activity_rows(persons: list[Person], d: dt.date) -> Iterable[list[str]]:
+def activiteit_rows(persons: list[Persoon], d: dt.date) -> Iterable[list[str]]:
     last_monday = d - days(4)
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
             continue
         rows: list[tuple[dt.date, int, list[str]]] = []
         k = p.klantnummer
-        for a in p.activities:
+        for a in p.activiteiten:
             if a.start > d:
                 continue
             ended = a.end is not None and a.end <= d
@@ -208,7 +149,7 @@ def activity_rows(persons: list[Person], d: dt.date) -> Iterable[list[str]]:
             yield row
 
 
-def uitkomst_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
+def uitkomst_rows(persons: list[Persoon], d: dt.date) -> list[list[str]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -228,7 +169,7 @@ def uitkomst_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
     return out
 
 
-def handhaving_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
+def handhaving_rows(persons: list[Persoon], d: dt.date) -> list[list[str]]:
     out = []
     for p in persons:
         if not p.in_dossiers or p.dossier > d:
@@ -250,10 +191,10 @@ def handhaving_rows(persons: list[Person], d: dt.date) -> list[list[str]]:
 
 
 # ----------------------------------------------------------------------------- COA TVS
-def koppeling_rows(households: list[Household], d: dt.date) -> list[tuple[Person, list[str]]]:
+def koppeling_rows(households: list[Huishouden], d: dt.date) -> list[tuple[Persoon, list[str]]]:
     out = []
     for hh in households:
-        for m in hh.members:
+        for m in hh.leden:
             common_tail = [str(m.geboortejaar) if m.geboortejaar else "", m.geslacht, m.herkomstland]
             bsn = m.bsn if (m.brp is not None and m.brp <= d) else ""
             moved_on = False
@@ -317,6 +258,9 @@ def koppeling_rows(households: list[Household], d: dt.date) -> list[tuple[Person
 
 # ----------------------------------------------------------------------------- writer
 class Writer:
+    """Writes the files of the landing zone and records them in the manifest; a CSV file's header
+    is its source's columns in ``regie.sources.catalog`` (by the file name)."""
+
     def __init__(self, root: Path, manifest: Manifest) -> None:
         self.root = root
         self.manifest = manifest
@@ -332,7 +276,6 @@ class Writer:
     def csv(
         self,
         rel: str,
-        header: list[str],
         rows: Iterable[list[str]],
         *,
         encoding: str = "utf-8",
@@ -346,7 +289,7 @@ class Writer:
         n = 0
         with open(path, "w", encoding=encoding, newline="") as f:
             w = csv.writer(f, delimiter=";", lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
-            w.writerow(header)
+            w.writerow(header(self._meta(rel)["entity"]))
             if not pending:
                 rows = rows if isinstance(rows, list) else list(rows)
                 w.writerows(rows)
@@ -416,11 +359,10 @@ def iso(d: dt.date | None) -> str:
 
 
 __all__ = [
-    "HEADERS",
     "Writer",
     "dossier_rows",
     "route_rows",
-    "activity_rows",
+    "activiteit_rows",
     "uitkomst_rows",
     "handhaving_rows",
     "koppeling_rows",

@@ -28,7 +28,7 @@ class Slot:
 
 
 @dataclass
-class RoutePeriod:
+class Routeperiode:
     leerroute: str
     start: dt.date
     end: dt.date | None
@@ -37,7 +37,7 @@ class RoutePeriod:
 
 
 @dataclass
-class Activity:
+class Activiteit:
     soort: str
     start: dt.date
     end: dt.date | None
@@ -72,10 +72,10 @@ class Koppeling:
 
 
 @dataclass(eq=False)
-class Household:
+class Huishouden:
     hid: str
     gemeente: str
-    members: list[Person] = field(default_factory=list)
+    leden: list[Persoon] = field(default_factory=list)
     huisvest: dt.date | None = None  # None: not housed by the last delivery
     koppeldatum: dt.date | None = None
     woningtype: str | None = None
@@ -83,11 +83,11 @@ class Household:
 
     @property
     def size(self) -> int:
-        return len(self.members)
+        return len(self.leden)
 
 
 @dataclass(eq=False)
-class Person:
+class Persoon:
     pid: int
     gemeente: str  # woongemeente (GMxxxx)
     doelgroep: str
@@ -109,7 +109,7 @@ class Person:
     permit: dt.date | None = None  # start of the inburgeringsplicht
     huisvest: dt.date | None = None
     brp: dt.date | None = None
-    household: Household | None = None
+    household: Huishouden | None = None
     nareiziger: bool = False
     koppeldatum: dt.date | None = None  # own koppeldatum (nareizigers differ from household)
     extra_koppelingen: list[Koppeling] = field(default_factory=list)  # omgekoppeld rows
@@ -124,10 +124,10 @@ class Person:
     pip: dt.date | None = None  # as registered by the gemeente
     pip_duo: dt.date | None = None  # as known to DUO
     startklas: bool = False
-    routes: list[RoutePeriod] = field(default_factory=list)
+    routes: list[Routeperiode] = field(default_factory=list)
     uitstroom: dt.date | None = None
     reden: str | None = None
-    activities: list[Activity] = field(default_factory=list)
+    activiteiten: list[Activiteit] = field(default_factory=list)
     # weekly TAALLES attendance per route period: (first Monday, one hours code per week, aanbieder)
     taalles: list[tuple[dt.date, bytes, str | None]] = field(default_factory=list)
     uitkomsten: list[Uitkomst] = field(default_factory=list)
@@ -144,14 +144,12 @@ class Person:
     duo_route_override: tuple[str, str | None] | None = None  # planted DUO leerroute/niveau
     examens: list[tuple[dt.date, str, str, str]] = field(default_factory=list)
     lbt_result: tuple[str, str, str] | None = None
-    patches: list = field(
-        default_factory=list
-    )  # planted changes to rows of the last delivery (quality.Patch)
+    patches: list = field(default_factory=list)  # planted changes to rows of the last delivery (fouten.Patch)
 
     def first_route_start(self) -> dt.date | None:
         return self.routes[0].start if self.routes else None
 
-    def route_on(self, d: dt.date) -> RoutePeriod | None:
+    def route_on(self, d: dt.date) -> Routeperiode | None:
         for r in self.routes:
             if r.start <= d and (r.end is None or r.end >= d):
                 return r

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from . import report as R
 from .gemeenten import LEIDEN, LV, OEGSTGEEST, VOORSCHOTEN, WASSENAAR, Gemeente
-from .population import HALVES, TVS_PEIL
-from .util import half_bounds, iso_date, nl_amount, nl_date
+from .model import GZ, SH
+from .peildata import HALVES, TVS_PEIL
+from .report_financien import FINANCIEN, SPUK_BATEN
+from .util import days, half_bounds, iso_date, nl_amount, nl_date, rand_date
+
+if TYPE_CHECKING:
+    from .population import Builder
 
 
 # ----------------------------------------------------------------------------- taakstelling
@@ -63,9 +69,9 @@ def synthetic_balance(g: Gemeente, housed: list[int], rng: random.Random) -> Bal
 def financien_rows(g: Gemeente, rng: random.Random, scale: float = 1.0) -> list[list[str]]:
     rows = []
     code = g.code
-    if code in R.FINANCIEN:
+    if code in FINANCIEN:
         thousands = code in (LV, OEGSTGEEST)
-        for post, years in R.FINANCIEN[code].items():
+        for post, years in FINANCIEN[code].items():
             richting = "BATE" if post in ("GEMEENTEFONDS", "OVERIG") else "LAST"
             for jaar, (bedrag, soort) in sorted(years.items()):
                 rows.append([code, str(jaar), richting, post, soort, nl_amount(bedrag, thousands=thousands)])
@@ -127,7 +133,7 @@ def spuk_rows(g: Gemeente, rng: random.Random, scale: float = 1.0) -> list[list[
     """gemeentecode written as the bare four digits (normalised on ingest)."""
     code = g.duo_code
     rows = []
-    amounts = R.SPUK_BATEN.get(g.code)
+    amounts = SPUK_BATEN.get(g.code)
     if amounts is None:
         base = 200000 * scale
         amounts = {
@@ -215,3 +221,59 @@ def ladder_steps(g: Gemeente, rng: random.Random) -> list[tuple[dt.date, str, st
 
 def ladder_rows(g: Gemeente, steps: list[tuple[dt.date, str, str]], d: dt.date) -> list[list[str]]:
     return [[g.code, iso_date(when), trede, text] for when, trede, text in steps if when <= d]
+
+
+# ----------------------------------------------------------------------------- Wi2013 loans
+def assign_wi2013_leningen(builder: Builder) -> None:
+    """Loans and termijnen of the Wi2013 persons, with a known number of ELIP cases."""
+    rng = builder.rng
+    peil = dt.date(2024, 8, 1)
+    obligated_sh = [
+        p for p in builder.overigen if p.wet == "Wi2013" and p.doelgroep == SH and p.plicht_eind is None
+    ]
+    rng.shuffle(obligated_sh)
+    n_elip = builder.plan.elip
+    for i, p in enumerate(obligated_sh):
+        maximaal = 10000.0
+        start = p.permit
+        p.termijn_start = start
+        base_end = start + days(3 * 365)
+        if i < n_elip:
+            if i % 2 == 0:
+                used = 9500.0 if i == 0 else float(rng.randint(9500, 10000))
+                end = rand_date(rng, max(base_end, peil + days(60)), dt.date(2026, 6, 30))
+            else:
+                used = float(rng.randint(7500, 9400))
+                end = rand_date(rng, dt.date(2024, 10, 1), dt.date(2025, 6, 30))
+        else:
+            if rng.random() < 0.5:
+                used = float(rng.randint(1000, 7400))
+                end = rand_date(rng, max(base_end, peil + days(30)), dt.date(2026, 6, 30))
+            else:
+                used = float(rng.randint(7600, 9400))
+                end = rand_date(rng, dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+        p.termijn_eind = end
+        p.verlenging = "PERSOONLIJKE_OMSTANDIGHEDEN" if end > base_end else None
+        later = min(maximaal, used + float(rng.choice([0, 0, 250, 600, 900])))
+        p.lening = (maximaal, used, later)
+        if rng.random() < 0.12:
+            p.plicht_eind = rand_date(rng, dt.date(2024, 9, 1), dt.date(2025, 2, 10))
+    for p in builder.overigen:
+        if p.wet != "Wi2013":
+            continue
+        if p.doelgroep == GZ and p.lening is None:
+            used = float(rng.choice([rng.randint(0, 7000), rng.randint(9500, 10000)]))
+            p.termijn_start = p.permit
+            p.termijn_eind = rand_date(rng, dt.date(2024, 9, 1), dt.date(2026, 3, 31))
+            p.lening = (10000.0, used, used)
+        if p.plicht_eind == dt.date(1, 1, 1):  # obligation ended before 2024-08-01
+            p.termijn_start = p.permit
+            p.termijn_eind = p.permit + days(3 * 365)
+            p.plicht_eind = rand_date(
+                rng, max(p.permit + days(400), dt.date(2021, 6, 1)), dt.date(2024, 6, 30)
+            )
+            used = 9900.0 if p.doelgroep == SH else float(rng.randint(3000, 9000))
+            p.lening = (10000.0, used, used)
+            p.examens = [
+                (p.plicht_eind - days(20), o, "A2", "Geslaagd") for o in ("KNM", "LE", "LU", "SC", "SP")
+            ]

@@ -9,12 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from . import report as R
 from .gemeenten import BASE, LEIDEN, LV, OEGSTGEEST, VOORSCHOTEN, WASSENAAR, Gemeente
 from .model import GZ, SH, Slot
-from .population import Plan
-from .util import weighted
+from .peildata import PEIL, WI2021
+from .util import days, weighted
+
+
+class PlanError(RuntimeError):
+    """The random draw cannot satisfy the plan; rebuild with the next seed."""
+
+
+@dataclass
+class Plan:
+    gemeente: Gemeente
+    cells: dict[tuple[str, int, str, str], int]  # (doelgroep, year, geslacht, band) -> dossiers
+    slots: list[Slot]
+    extra_2025: dict[str, int] = field(default_factory=dict)  # dossiers dated Jan-Feb 2025
+    housing: list[int] | None = None  # gerealiseerd per half year 2019-I .. 2024-II; None: derived
+    waiting: int | None = None  # persons gekoppeld, not housed on TVS_PEIL; None: random
+    pip_count: int | None = None  # exact number of municipal PIPs (all dated <= PIP_CUTOFF)
+    pip_from: dt.date = WI2021
+    route_from: dt.date = WI2021
+    dossier_from: dt.date = WI2021
+    dossier_cutoff: dt.date = PEIL - days(10)
+    pvt: dict[tuple[str, int], int] | None = None
+    map: dict[tuple[str, int], int] | None = None
+    wi2013: dict[str, int] = field(default_factory=dict)  # still obligated on 2024-08-01
+    wi2013_done: dict[str, int] = field(default_factory=dict)  # obligation ended before
+    elip: int = 0
+    early_start: int = 0  # statushouders whose dossier starts before housing (ROL)
+    early_unhoused: int = 0
+    rol_waiting: int = 0
+    herkomst: dict[str, int] | None = None
+    pip_without_route: float = 0.0  # share of waiting dossiers that already have a PIP
+    pip_share: float = 0.95  # share of route persons whose PIP the gemeente registered
+    unrouted: dict[tuple[str, int], int] = field(default_factory=dict)  # dossiers kept off every route
+    uitkomsten: dict[str, int] | None = None
+    omgekoppeld_van: list[str] = field(default_factory=list)
+    vertrokken: int = 0
+    heavy: bool = False  # load-test gemeente
+
 
 BY_CODE = {g.code: g for g in BASE}
 
@@ -220,7 +257,7 @@ def _random_slot(rng: random.Random, dg: str, year: int) -> Slot:
 
 def leiden_plan(seed: int = 2025) -> Plan:
     g = BY_CODE[LEIDEN]
-    # planted quality cases need dossiers that never get a leerroute (see quality.py)
+    # planted quality cases need dossiers that never get a leerroute (see fouten.py)
     return synthetic_plan(
         g, 1.0, seed=f"{seed}:leiden-plan", heavy=False, unrouted={(SH, 2023): 2, (GZ, 2023): 3}
     )

@@ -397,3 +397,13 @@ def source_for(bron: str, filename: str) -> Source | None:
 
 def sources_of_family(family: str) -> tuple[Source, ...]:
     return tuple(s for s in SOURCES if s.family == family)
+
+
+def header(entiteit: str) -> list[str]:
+    """The header line of a delivered CSV file (``dossiers``, ``koppelingen``, ...): its column
+    names, in order. The one definition: the sample-data generator writes it, the tests build
+    their files with it, and the parser reads the columns by these names."""
+    for src in SOURCES:
+        if src.entiteit == entiteit and src.format == "csv":
+            return [c.name for c in src.columns]
+    raise KeyError(f"no CSV source {entiteit!r}")

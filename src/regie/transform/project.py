@@ -7,16 +7,19 @@ import shutil
 import sys
 from pathlib import Path
 
+from .. import resources
+
 #: The slim manifest the transform DAG renders its tasks from (see manifest.py).
 COSMOS_MANIFEST = "cosmos_manifest.json"
 
 
 def project_dir() -> Path:
-    """The dbt project (``dbt_project/`` in the repository; ``REGIE_DBT_PROJECT`` overrides)."""
+    """The dbt project (``dbt_project/`` in the repository, installed as the package
+    ``regie.dbt_project``; ``REGIE_DBT_PROJECT`` overrides)."""
     override = os.environ.get("REGIE_DBT_PROJECT")
     if override:
         return Path(override).resolve()
-    return Path(__file__).resolve().parents[3] / "dbt_project"
+    return resources.folder(resources.DBT_PROJECT)
 
 
 def static_profiles_dir() -> Path:
