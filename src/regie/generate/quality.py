@@ -178,6 +178,10 @@ def plant_quality(b: Builder, seed: int) -> list[tuple[str, Person, str, object]
     second = p.routes[0].start + days(rng.randint(100, 130))
     p.routes.append(RoutePeriod("OND", second, None, "Hogeschool Leiden"))
     out.append(("meerdere_open_leerroutes", p, "leerroutes", (p, 1)))
+    if p.pip_duo:
+        # the later open route is the route in force (macro leerroute_in_kracht_rang, as the
+        # marts count it): OND, where DUO's PIP says B1
+        out.append(("leerroute_afwijkend_van_duo", p, "leerroutes", (p, 1)))
 
     # values no consistent person has: patched into the person's row of the last delivery
     last = dt.date(2025, 2, 25)
