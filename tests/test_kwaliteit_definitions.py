@@ -255,7 +255,11 @@ def test_the_route_in_force_has_one_definition():
     users = {
         str(p.relative_to(MODELS)) for p in MODELS.rglob("*.sql") if macro in p.read_text(encoding="utf-8")
     }
-    assert users == {"intermediate/int_leerroute_op_peildatum.sql", "kwaliteit/kw_personen_leerroute.sql"}
+    assert users == {
+        "intermediate/int_leerroute_op_peildatum.sql",  # per person at the peildatum
+        "marts/fct_uitstroom.sql",  # per klant at the uitstroom
+        "kwaliteit/kw_personen_leerroute.sql",  # per klant at the delivery date
+    }
     # no model orders routes by their start on its own
     own = [
         str(p.relative_to(MODELS))
@@ -310,3 +314,24 @@ def test_a_second_route_rule_would_be_seen(gebouwd, tmp_path):
             )
         )
     assert vroegste_open - checks, "no klant where the two readings differ: the comparison would not bite"
+
+
+def test_which_fines_the_law_limits_is_defined_once():
+    """The fines that count towards the maxima (PVT, MAP, LEERROUTE) and the leerroute fine a
+    gezinsmigrant may not get: macros/handhaving.sql, used by fct_handhaving and the checks."""
+    grounds = re.compile(r"'PVT',\s*'MAP',\s*'LEERROUTE'")
+    typed = {
+        str(p.relative_to(PROJECT))
+        for p in sorted(MODELS.rglob("*.sql")) + sorted((PROJECT / "macros").glob("*.sql"))
+        if grounds.search(p.read_text(encoding="utf-8"))
+    }
+    assert typed == {"macros/handhaving.sql"}
+    for model in ("marts/fct_handhaving.sql", "kwaliteit/kw_handhaving.sql"):
+        text = (MODELS / model).read_text(encoding="utf-8")
+        assert "boete_telt_voor_maximum(" in text and "leerrouteboete_gezinsmigrant(" in text, model
+    python = [
+        path.name
+        for path in _python_modules()
+        if re.search(r"[\"']PVT[\"'],\s*[\"']MAP[\"'],\s*[\"']LEERROUTE[\"']", path.read_text(encoding="utf-8"))
+    ]
+    assert python == []

@@ -30,7 +30,8 @@ beoordeeld as (
         duo.termijn_einddatum,
         handhaving.boete and coalesce(handhaving.grond in ('PIP', 'PVT', 'MAP', 'LEERROUTE'), false) as boete_na_pip,
         handhaving.boete and coalesce(handhaving.grond = 'BREDE_INTAKE', false) as boete_brede_intake,
-        handhaving.boete and coalesce(handhaving.grond in ('PVT', 'MAP', 'LEERROUTE'), false) as boete_telt_voor_maximum
+        coalesce({{ boete_telt_voor_maximum('handhaving.maatregel', 'handhaving.grond') }}, false)
+            as boete_telt_voor_maximum
     from handhaving
     left join klanten
         on handhaving.uitvoerder = klanten.uitvoerder
@@ -82,9 +83,10 @@ final as (
         beoordeeld.boete_na_pip,
         beoordeeld.boete_brede_intake,
         beoordeeld.boete_telt_voor_maximum,
-        -- the leerroute is not enforceable for gezinsmigranten (macro doelgroep_code)
-        beoordeeld.boete and coalesce(beoordeeld.grond = 'LEERROUTE', false)
-            and coalesce(beoordeeld.doelgroep = 'gezinsmigrant', false) as boete_leerroute_gezinsmigrant,
+        coalesce(
+            {{ leerrouteboete_gezinsmigrant('beoordeeld.maatregel', 'beoordeeld.grond', 'beoordeeld.doelgroep') }},
+            false
+        ) as boete_leerroute_gezinsmigrant,
         cast(sommen.boetes_venster as double precision) as boetes_365_dagen,
         cast(case
             when (beoordeeld.termijn_startdatum is null or beoordeeld.datum >= beoordeeld.termijn_startdatum)
