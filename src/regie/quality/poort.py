@@ -339,7 +339,7 @@ def blokkades(wh: Warehouse, peildatum: str | dt.date | None) -> list[dict[str, 
     if peildatum is None or not wh.has_relation(schema.BLOKKADES.qualified):
         return []
     df = wh.query_frame(
-                f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
+        f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
         f"from {schema.BLOKKADES.qualified} where peildatum = ? order by levering, gemeentecode",
         (str(peildatum)[:10],),
     )
