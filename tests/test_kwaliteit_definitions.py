@@ -59,8 +59,6 @@ def gebouwd(tmp_path_factory):
     settings = Settings.resolve(
         {"warehouse": str(root / "wh.duckdb"), "home": str(root / "home"), "peildatum": PEILDATUM}
     )
-    with connect(settings.warehouse) as wh:
-        gegevens.ensure_kandidaat_blokkades(wh)
     result = run_dbt(
         settings,
         [

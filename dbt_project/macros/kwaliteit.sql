@@ -105,3 +105,22 @@
     ) as dossiers
     where rang = 1
 {%- endmacro %}
+
+{#
+  The blocking gate's working table (a dbt source, audit.kwaliteit_kandidaat_blokkades):
+  what it holds back so far, per peildatum. Created here, before every run (on-run-start),
+  so the source exists wherever dbt runs - also for analyze_sources() on PostgreSQL -
+  and regie.quality.poort only fills it.
+#}
+{% macro kwaliteit_kandidaat_blokkades_maken() -%}
+    {%- if execute -%}
+        create schema if not exists audit;
+        create table if not exists audit.kwaliteit_kandidaat_blokkades (
+            peildatum date,
+            bron varchar,
+            uitvoerder varchar,
+            leverdatum date,
+            gemeentecode varchar
+        )
+    {%- endif -%}
+{%- endmacro %}

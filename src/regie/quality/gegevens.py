@@ -86,15 +86,9 @@ KEUZES = {"in_kracht": "kwaliteit", "kandidaat": "kwaliteit_kandidaat"}
 #: The staging schema of each choice (the check tables read it; so does the gate).
 STAGING = {"in_kracht": "staging", "kandidaat": "staging_kandidaat"}
 #: The gate's working state: what it holds back so far, per peildatum (read by the
-#: kandidaat build's stg_audit__vervangingen).
+#: kandidaat build's stg_audit__vervangingen; dbt creates it before every run, macro
+#: kwaliteit_kandidaat_blokkades_maken).
 KANDIDAAT_BLOKKADES = "audit.kwaliteit_kandidaat_blokkades"
-KANDIDAAT_BLOKKADES_KOLOMMEN = (
-    ("peildatum", "date"),
-    ("bron", "varchar"),
-    ("uitvoerder", "varchar"),
-    ("leverdatum", "date"),
-    ("gemeentecode", "varchar"),
-)
 
 
 @dataclass(frozen=True)
@@ -174,14 +168,6 @@ class Tegenhouding:
         return "/".join(parts)
 
 
-def ensure_kandidaat_blokkades(wh: Warehouse) -> None:
-    """Create the gate's working table when it is missing (the kandidaat build reads it)."""
-    if not wh.has_relation(KANDIDAAT_BLOKKADES):
-        cols = ", ".join(f"{n} {t}" for n, t in KANDIDAAT_BLOKKADES_KOLOMMEN)
-        wh.execute("create schema if not exists audit")
-        wh.execute(f"create table if not exists {KANDIDAAT_BLOKKADES} ({cols})")
-
-
 def zet_kandidaat_blokkades(wh: Warehouse, peildatum: str, held: set[Tegenhouding] | frozenset) -> None:
     """Replace the gate's working state for the peildatum (one transaction)."""
     import pyarrow as pa
@@ -225,11 +211,6 @@ def bouw(settings, keuze: str = "kandidaat") -> None:
 
     if keuze not in KEUZES:
         raise ValueError(f"kwaliteit_keuze must be one of {', '.join(KEUZES)}, not {keuze!r}")
-    if keuze == "kandidaat":
-        from ..warehouse import connect
-
-        with connect(settings.warehouse) as wh:
-            ensure_kandidaat_blokkades(wh)
     args = [
         "build",
         "--select",

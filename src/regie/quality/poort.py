@@ -69,7 +69,6 @@ from .gegevens import (
     Gegevens,
     Tegenhouding,
     bouw,
-    ensure_kandidaat_blokkades,
     gebouwd_voor,
     zet_kandidaat_blokkades,
 )
@@ -290,11 +289,10 @@ def beoordeel(params: dict[str, Any], run_id: str | None = None) -> dict[str, An
     run_id = _run_id(settings, run_id)
     with connect(settings.warehouse) as wh:
         schema.ensure(wh)
-        ensure_kandidaat_blokkades(wh)
         peil = peildatum_mod.voor_warehouse(wh, settings.peildatum)
         log.info("%s", peil.beschrijving())
-        zet_kandidaat_blokkades(wh, peil.datum, set())  # what a gate killed half-way left behind
-    # the candidate check tables, for this peildatum (dbt in a subprocess: no connection open)
+    # the candidate check tables, for this peildatum (dbt in a subprocess: no connection open);
+    # the first round rewrites the working table, so a gate killed half-way leaves nothing behind
     bouw(dataclasses.replace(settings, peildatum=peil.datum), "kandidaat")
     with connect(settings.warehouse) as wh:
         o = oordeel(wh, peil.datum, run_id)
