@@ -493,7 +493,9 @@ def personen() -> list[Persoon]:
         P(
             "F-meerdere_open_leerroutes",
             "GM1916",
-            routes=[Route("B1", D(2023, 5, 1)), Route("OND", D(2024, 2, 1), None, "Hogeschool")],
+            # the same route twice: the later one is the route in force (macro leerroute_in_kracht_rang),
+            # and it agrees with DUO, so only the second open route is a finding
+            routes=[Route("B1", D(2023, 5, 1)), Route("B1", D(2024, 2, 1), None, "Hogeschool")],
         ),
         P("F-meerdere_open_dossiers", "GM0546", extra_dossier=True),
         # --- housing: a housed adult statushouder nobody opened a dossier for, and those who need none

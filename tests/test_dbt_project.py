@@ -91,7 +91,9 @@ COUNT_MARTS = (
     "fct_vroege_start", "fct_handhaving", "fct_pip_vastgesteld", "fct_herkomst", "fct_inburgeringstermijn",
 )  # fmt: skip
 
-SCHEMAS = {"staging", "intermediate", "marts", "publiek", "historie"}
+#: what a build makes (kwaliteit: the check tables, regie.quality.gegevens.RELATIES; the gate's
+#: own build in staging_kandidaat and kwaliteit_kandidaat is not part of the project's shape)
+SCHEMAS = {"staging", "intermediate", "marts", "publiek", "historie", "kwaliteit"}
 
 
 def _columns(warehouse: str) -> dict[tuple[str, str], list[str]]:
@@ -99,7 +101,7 @@ def _columns(warehouse: str) -> dict[tuple[str, str], list[str]]:
     with connect(warehouse, read_only=not warehouse.startswith("postgres")) as wh:
         rows = wh.query(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('staging', 'intermediate', 'marts', 'publiek', 'historie') "
+            "where table_schema in ('staging', 'intermediate', 'marts', 'publiek', 'historie', 'kwaliteit') "
             "order by table_schema, table_name, ordinal_position"
         )
     out: dict[tuple[str, str], list[str]] = {}

@@ -93,10 +93,12 @@ def test_rejected_rows_are_the_planted_rejects(gegenereerd):
     assert by_source == {"GM0546", "GM1916", None}  # the uitvoerders; DUO's line has no gemeente
 
 
-def test_staging_views_and_the_raw_fallback_give_the_same_tables(gegenereerd, tmp_path):
-    """The checks read the dbt staging views when they exist; the raw fallback must match them."""
+def test_the_checks_in_force_and_the_gates_candidates_give_the_same_tables(gegenereerd, tmp_path):
+    """The quality DAG reads kwaliteit.* (the deliveries in force); the gate read
+    kwaliteit_kandidaat.* with what it held back. With the recorded verdict both must show
+    the same rows: the two choices are one staging rule."""
     from regie.config import Settings
-    from regie.transform import run_dbt
+    from regie.quality.gegevens import bouw, zet_kandidaat_blokkades
 
     _, params, _ = gegenereerd
     shutil.copy(params["warehouse"], tmp_path / "wh.duckdb")
@@ -107,26 +109,18 @@ def test_staging_views_and_the_raw_fallback_give_the_same_tables(gegenereerd, tm
             "peildatum": params["peildatum"],
         }
     )
-    # the blocking checks judge first (they hold back Leiden's DUO and municipal deliveries); both
-    # paths must then make the same choice of deliveries per gemeente
+    # the blocking checks judge first (they hold back Leiden's DUO and municipal deliveries)
     verdict = poort.beoordeel(settings.as_params())
     assert {b["gemeentecode"] for b in verdict["blokkades"]} == {"GM0546"}
-    # the reference list (seed ref_gemeenten) says whom a municipal record counts for
-    assert run_dbt(settings, ["seed"]).ok
-    result = run_dbt(settings, ["run", "--select", "staging"])
-    assert result.ok, result.output[-3000:]
-    with connect(settings.warehouse, read_only=True) as wh:
-        staging = Gegevens(wh, params["peildatum"], "staging")
-        raw = Gegevens(wh, params["peildatum"], "raw", poort.tegenhoudingen(wh, params["peildatum"]))
+    bouw(settings, "in_kracht")
+    with connect(settings.warehouse) as wh:
+        zet_kandidaat_blokkades(wh, params["peildatum"], poort.tegenhoudingen(wh, params["peildatum"]))
+        in_kracht = Gegevens(wh, params["peildatum"], "staging")
+        kandidaat = Gegevens(wh, params["peildatum"], "raw")
         for name in TABELLEN:
-            a, b = staging.tabel(name), raw.tabel(name)
+            a, b = in_kracht.tabel(name), kandidaat.tabel(name)
             assert len(a) == len(b), name
-            order = ["bestand", "regelnummer", "kenmerk"]
-            pd.testing.assert_frame_equal(
-                a.sort_values(order).drop(columns="rij").reset_index(drop=True),
-                b.sort_values(order).drop(columns="rij").reset_index(drop=True),
-                check_dtype=False,
-                obj=name,
-            )
-        assert all(v.startswith("staging.") for v in staging.gelezen_uit.values())
-        assert all(v.startswith("raw.") for v in raw.gelezen_uit.values())
+            pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
+        assert all(v.startswith("kwaliteit.") for v in in_kracht.gelezen_uit.values())
+        assert all(v.startswith("kwaliteit_kandidaat.") for v in kandidaat.gelezen_uit.values())
+        zet_kandidaat_blokkades(wh, params["peildatum"], set())

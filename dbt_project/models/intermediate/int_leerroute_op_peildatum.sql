@@ -1,6 +1,7 @@
--- The route each person is on at the peildatum: of the routes started on or
--- before it, the latest; counted when it has not ended before the peildatum and
--- the person did not leave (uitstroom) before it.
+-- The route each person is on at the peildatum: the route in force (macro
+-- leerroute_in_kracht_rang, which the quality checks use too: of the routes started on
+-- or before the peildatum, the latest); counted when it has not ended before the
+-- peildatum and the person did not leave (uitstroom) before it.
 with perioden as (
     select * from {{ ref('int_leerroute_perioden') }}
 ),
@@ -8,10 +9,7 @@ with perioden as (
 gestart as (
     select
         perioden.*,
-        row_number() over (
-            partition by persoon_sleutel
-            order by datum_start desc, volgnummer desc, uitvoerder, klantnummer
-        ) as rang
+        {{ leerroute_in_kracht_rang('persoon_sleutel', peildatum(), daarna='volgnummer desc, uitvoerder, klantnummer') }} as rang
     from perioden
     where datum_start <= {{ peildatum() }}
 ),

@@ -32,8 +32,7 @@ with maatregelen as (
 boetes as (
     select *
     from maatregelen
-    where maatregel = 'BOETE'
-        and grond in ('PVT', 'MAP', 'LEERROUTE')
+    where {{ boete_telt_voor_maximum('maatregel', 'grond') }}
         and bedrag is not null
 ),
 
@@ -88,10 +87,13 @@ beoordeeld as (
         coalesce(venster.som_venster > {{ norm('boete_jaarmaximum_euro') }}, false) as is_boven_jaarmaximum,
         coalesce(termijn_som.som_termijn > {{ norm('boete_termijnmaximum_euro') }}, false)
             as is_boven_termijnmaximum,
-        maatregelen.maatregel = 'BOETE' and (
-            (maatregelen.grond = 'LEERROUTE' and maatregelen.doelgroep = 'gezinsmigrant')
-            or (maatregelen.grond = 'BREDE_INTAKE'
-                and maatregelen.bedrag > {{ norm('boete_brede_intake_maximum_euro') }})
+        (
+            {{ leerrouteboete_gezinsmigrant('maatregelen.maatregel', 'maatregelen.grond', 'maatregelen.doelgroep') }}
+            or (
+                maatregelen.maatregel = 'BOETE'
+                and maatregelen.grond = 'BREDE_INTAKE'
+                and maatregelen.bedrag > {{ norm('boete_brede_intake_maximum_euro') }}
+            )
         ) as is_niet_toegestaan
     from maatregelen
     left join venster

@@ -17,10 +17,7 @@ with trajecten as (
         ) as persoon_sleutel,
         {{ dagen_tussen('trajecten.datum_start', 'coalesce(trajecten.datum_eind, ' ~ peildatum() ~ ')') }}
             as duur_dagen,
-        case trajecten.soort
-            when 'MAATSCHAPPELIJKE_BEGELEIDING' then {{ norm('mb_termijn_dagen') }}
-            when 'FINANCIEEL_ONTZORGEN' then {{ norm('ontzorgen_termijn_dagen') }}
-        end as termijn_dagen
+        {{ traject_termijn_dagen('trajecten.soort') }} as termijn_dagen
     from {{ ref('stg_begeleiding__trajecten') }} as trajecten
     left join {{ ref('int_vnummer_naar_persoon') }} as vnummers
         on trajecten.vnummer_id = vnummers.vnummer_id

@@ -16,10 +16,9 @@ route_bij_uitstroom as (
         dossiers.uitvoerder,
         dossiers.klantnummer,
         routes.leerroute,
-        row_number() over (
-            partition by dossiers.uitvoerder, dossiers.klantnummer
-            order by routes.datum_start desc, routes.volgnummer desc
-        ) as rang
+        -- the route in force at the uitstroom (the rule the checks and int_leerroute_op_peildatum use)
+        {{ leerroute_in_kracht_rang('dossiers.uitvoerder, dossiers.klantnummer', 'dossiers.datum_uitstroom',
+            datum_start='routes.datum_start', daarna='routes.volgnummer desc') }} as rang
     from dossiers
     inner join routes
         on dossiers.uitvoerder = routes.uitvoerder

@@ -5,14 +5,23 @@
 -- regie.quality.poort before every build). A delivery they held back for a gemeente
 -- stays gekozen for the other gemeenten; stg_audit__vervangingen says what counts for
 -- the gemeente held back. Every staging model keeps the raw rows of these files only.
+-- In the blocking gate's own build (var kwaliteit_keuze = kandidaat) every loaded
+-- delivery on or before the peildatum counts as judged: the gate is judging them.
 with bestanden as (
     select * from {{ source('audit', 'bestanden') }}
 ),
 
 beoordeeld as (
+    {%- if kwaliteit_keuze() == 'kandidaat' %}
+    -- the blocking gate's own build (macro kwaliteit_keuze): every delivery is a candidate
+    select distinct path, versie
+    from bestanden
+    where status = 'geladen'
+    {%- else %}
     select distinct path, versie
     from {{ source('audit', 'kwaliteit_beoordelingen') }}
     where peildatum = {{ peildatum() }}
+    {%- endif %}
 ),
 
 geladen as (

@@ -2,13 +2,19 @@
 -- per file type (and delivering uitvoerder) and gemeente, the delivery whose rows count
 -- for that gemeente instead - the latest earlier judged delivery not held back for it.
 -- `path` is null when there is none: that gemeente then has no rows of this file type.
+-- In the blocking gate's own build (var kwaliteit_keuze = kandidaat): what the gate has
+-- held back so far (audit.kwaliteit_kandidaat_blokkades, rewritten between its rounds).
 with bestanden as (
     select * from {{ ref('stg_audit__bestanden') }}
 ),
 
 blokkades as (
     select distinct bron, coalesce(uitvoerder, '') as uitvoerder, leverdatum, gemeentecode
+    {%- if kwaliteit_keuze() == 'kandidaat' %}
+    from {{ source('audit', 'kwaliteit_kandidaat_blokkades') }}
+    {%- else %}
     from {{ source('audit', 'kwaliteit_blokkades') }}
+    {%- endif %}
     where peildatum = {{ peildatum() }}
 ),
 

@@ -208,6 +208,10 @@ def _plant_on_leerroutes(pl: _Planter, routed: list[Persoon]) -> None:
     second = p.routes[0].start + days(pl.rng.randint(100, 130))
     p.routes.append(Routeperiode("OND", second, None, "Hogeschool Leiden"))
     pl.record("meerdere_open_leerroutes", p, "leerroutes", (p, 1))
+    if p.pip_duo:
+        # the later open route is the route in force (macro leerroute_in_kracht_rang, as the
+        # marts count it): OND, where DUO's PIP says B1
+        pl.record("leerroute_afwijkend_van_duo", p, "leerroutes", (p, 1))
 
 
 def _plant_impossible_values(pl: _Planter, routed: list[Persoon]) -> None:

@@ -37,8 +37,15 @@ verdict for that peildatum:
 - ``audit.kwaliteit_blokkades``: each delivery held back, per gemeente whose
   figures keep the delivery in force, with the checks and the decision.
 
-The checks read raw and the ledger here (``regie.quality.gegevens`` in raw
-mode), with the same choice of deliveries as staging.
+The checks read the candidate check tables here: the kwaliteit models built
+with var ``kwaliteit_keuze = kandidaat`` (schemas ``staging_kandidaat`` and
+``kwaliteit_kandidaat``; regie.quality.gegevens.bouw), which make staging's
+choice of deliveries over every loaded delivery on or before the peildatum,
+minus what this gate holds back so far (``audit.kwaliteit_kandidaat_blokkades``,
+rewritten between the rounds and emptied at the end). That build never touches
+``staging`` or the marts: what they show changes only with the verdict
+recorded at the end. Two gates for the same peildatum at once share the
+working table; the transform DAG runs one at a time.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 
 from .. import peildatum as peildatum_mod
@@ -56,7 +64,14 @@ from ..config import Settings
 from ..warehouse import Warehouse, connect
 from . import schema
 from .catalogus import laad_controles
-from .gegevens import Gegevens, Keuze, Tegenhouding, bron_van
+from .gegevens import (
+    STAGING,
+    Gegevens,
+    Tegenhouding,
+    bouw,
+    gebouwd_voor,
+    zet_kandidaat_blokkades,
+)
 from .model import BLOKKEREND, Controle
 from .resultaten import verwerk
 from .valideren import valideer
@@ -101,85 +116,98 @@ def blokkerende_controles() -> list[Controle]:
     return [c for c in laad_controles() if c.ernst == BLOKKEREND]
 
 
+def _kandidaten(wh: Warehouse) -> pd.DataFrame:
+    """Every candidate file (loaded, on or before the peildatum, highest version), as the
+    kandidaat build's stg_audit__bestanden lists it; uitvoerder "" for a national source."""
+    k = wh.query_frame(
+        f"select path, versie, bron, entiteit, uitvoerder, leverdatum "
+        f"from {STAGING['kandidaat']}.stg_audit__bestanden where kandidaat"
+    )
+    k["leverdatum"] = pd.to_datetime(k["leverdatum"]).dt.date
+    k["uitvoerder"] = k["uitvoerder"].astype(object).where(k["uitvoerder"].notna(), "")
+    k["versie"] = k["versie"].astype("int64")
+    return k
+
+
+def _in_kracht(wh: Warehouse) -> set[tuple[str, int]]:
+    """Every (path, versie) some rows of the state being judged come from."""
+    staging = STAGING["kandidaat"]
+    rows = wh.query(
+        f"select path, versie from {staging}.stg_audit__bestanden b where b.gekozen or exists "
+        f"(select 1 from {staging}.stg_audit__vervangingen v where v.path = b.path and v.versie = b.versie)"
+    )
+    return {(p, int(v)) for p, v in rows}
+
+
 def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
     """Judge the deliveries in force at ``peildatum`` until none more is held back.
 
-    A later round only needs the check tables built from a source whose choice of
-    deliveries changed: every other table is the same as before, and its failing records
-    are already held back. Those rounds reuse the unchanged sources' rows too.
+    Reads the candidate check tables (``kwaliteit_kandidaat.*``, built for the peildatum by
+    :func:`regie.quality.gegevens.bouw`). Each round writes what is held back so far to
+    the working table the kandidaat build's staging reads, and judges the new state; as
+    the models are views, no dbt run is needed between rounds. The working table is
+    emptied again when the gate has decided.
     """
+    gebouwd = gebouwd_voor(wh, "kandidaat")
+    if gebouwd is None or gebouwd not in ("", peildatum):
+        raise RuntimeError(
+            f"the candidate check tables are built for {gebouwd or 'nothing'}, not for {peildatum}: "
+            "run regie.quality.gegevens.bouw(settings, 'kandidaat') first"
+        )
+    kandidaten = _kandidaten(wh)
+    files = kandidaten.set_index("path")
     held: dict[Tegenhouding, Blokkade] = {}
     judged: set[tuple[str, int]] = set()
-    gebruikt: dict[str, set[str]] = {}  # check table -> the base tables it reads
-    vorige: Gegevens | None = None
-    veranderd: set[str] = set()  # sources whose choice changed in the last round
     rondes = 0
-    while True:
-        rondes += 1
-        hergebruik = (
-            {n: df for n, df in vorige._basis.items() if bron_van(n) not in veranderd} if vorige else {}
-        )
-        g = Gegevens(wh, peildatum, "raw", frozenset(held), hergebruik)
-        keuze = g.keuze()
-        judged |= keuze.bestanden()
-        controles = blokkerende_controles()
-        if vorige is not None:
-            opnieuw = {
-                t for t, bases in gebruikt.items() if {bron_van(b) for b in bases} & (veranderd | {"*"})
-            }
-            controles = [
-                dataclasses.replace(c, verwachtingen=tuple(v for v in c.verwachtingen if v.tabel in opnieuw))
-                for c in controles
-                if any(v.tabel in opnieuw for v in c.verwachtingen)
-            ]
-            if not controles:
+    try:
+        while True:
+            rondes += 1
+            zet_kandidaat_blokkades(wh, peildatum, set(held))
+            judged |= _in_kracht(wh)
+            g = Gegevens(wh, peildatum, "raw")
+            controles = blokkerende_controles()
+            res = verwerk(valideer(controles, g, run_id), controles, g, run_id, dt.datetime.now())
+            new: dict[Tegenhouding, Blokkade] = {}
+            for b in res.bevindingen:
+                if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:
+                    continue
+                f = files.loc[b.bestand]
+                # the gemeente of the record; a municipal record without dossier: the uitvoerder (a
+                # begeleiding record names its gemeente; its provider is no gemeente)
+                gemeente = b.gemeentecode or (f["uitvoerder"] if f["bron"] == "gemeente" else None)
+                if not gemeente:  # a national record without gemeente reaches no gemeente's figures
+                    log.warning(
+                        "blocking: %s in %s has no gemeente; counted against none", b.controle, b.bestand
+                    )
+                    continue
+                t = Tegenhouding(str(f["bron"]), f["leverdatum"], f["uitvoerder"], gemeente)
+                if t in held:  # cannot happen: a held-back delivery is not in the state judged
+                    continue
+                blok = new.setdefault(t, Blokkade(t))
+                blok.controles.add(b.controle)
+                blok.afgekeurd += 1
+            if not new:
                 break
-        res = verwerk(valideer(controles, g, run_id), controles, g, run_id, dt.datetime.now())
-        gebruikt.update(g.gebruikt)
-        new: dict[Tegenhouding, Blokkade] = {}
-        files = keuze.kandidaten.set_index("path")
-        for b in res.bevindingen:
-            if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:
-                continue
-            f = files.loc[b.bestand]
-            # the gemeente of the record; a municipal record without dossier: the uitvoerder (a
-            # begeleiding record names its gemeente; its provider is no gemeente)
-            gemeente = b.gemeentecode or (f["uitvoerder"] if f["bron"] == "gemeente" else None)
-            if not gemeente:  # a national record without gemeente reaches no gemeente's figures
-                log.warning(
-                    "blokkerend: %s in %s zonder gemeente; niet toe te rekenen", b.controle, b.bestand
-                )
-                continue
-            t = Tegenhouding(str(f["bron"]), f["leverdatum"], f["uitvoerder"], gemeente)
-            if t in held:  # cannot happen: a held-back delivery is not in the state judged
-                continue
-            blok = new.setdefault(t, Blokkade(t))
-            blok.controles.add(b.controle)
-            blok.afgekeurd += 1
-        if not new:
-            break
-        held.update(new)
-        veranderd = {t.bron for t in new}
-        vorige = g
-        if rondes >= MAX_RONDEN:  # pragma: no cover - each round holds back one more delivery
-            raise RuntimeError(f"the blocking checks did not settle after {rondes} rounds")
+            held.update(new)
+            if rondes >= MAX_RONDEN:  # pragma: no cover - each round holds back one more delivery
+                raise RuntimeError(f"the blocking checks did not settle after {rondes} rounds")
+    finally:
+        zet_kandidaat_blokkades(wh, peildatum, set())
     blokkades = sorted(held.values(), key=lambda b: b.tegenhouding)
-    _vul_aan(keuze, blokkades)
+    _vul_aan(kandidaten, blokkades)
     for b in blokkades:
-        judged |= _bestanden_van(keuze, b.tegenhouding)
+        judged |= _bestanden_van(kandidaten, b.tegenhouding)
     return Oordeel(peildatum, run_id, judged, blokkades, rondes)
 
 
-def _bestanden_van(keuze: Keuze, t: Tegenhouding) -> set[tuple[str, int]]:
-    k = keuze.kandidaten
+def _bestanden_van(k: pd.DataFrame, t: Tegenhouding) -> set[tuple[str, int]]:
     sel = (k["bron"] == t.bron) & (k["leverdatum"] == t.leverdatum) & (k["uitvoerder"] == t.uitvoerder)
     return {(p, int(v)) for p, v in zip(k.loc[sel, "path"], k.loc[sel, "versie"], strict=True)}
 
 
-def _vul_aan(keuze: Keuze, blokkades: list[Blokkade]) -> None:
+def _vul_aan(k: pd.DataFrame, blokkades: list[Blokkade]) -> None:
     """Per held-back delivery and gemeente: the delivery that stays in force for it."""
     held = {b.tegenhouding for b in blokkades}
-    k = keuze.kandidaten
     for b in blokkades:
         t = b.tegenhouding
         eerder = k[(k["bron"] == t.bron) & (k["uitvoerder"] == t.uitvoerder)]["leverdatum"]
@@ -263,6 +291,10 @@ def beoordeel(params: dict[str, Any], run_id: str | None = None) -> dict[str, An
         schema.ensure(wh)
         peil = peildatum_mod.voor_warehouse(wh, settings.peildatum)
         log.info("%s", peil.beschrijving())
+    # the candidate check tables, for this peildatum (dbt in a subprocess: no connection open);
+    # the first round rewrites the working table, so a gate killed half-way leaves nothing behind
+    bouw(dataclasses.replace(settings, peildatum=peil.datum), "kandidaat")
+    with connect(settings.warehouse) as wh:
         o = oordeel(wh, peil.datum, run_id)
         registreer(wh, o)
     for b in o.blokkades:
@@ -305,7 +337,7 @@ def blokkades(wh: Warehouse, peildatum: str | dt.date | None) -> list[dict[str, 
     if peildatum is None or not wh.has_relation(schema.BLOKKADES.qualified):
         return []
     df = wh.query_frame(
-                f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
+        f"select bron, uitvoerder, leverdatum, levering, gemeentecode, controles, besluit "
         f"from {schema.BLOKKADES.qualified} where peildatum = ? order by levering, gemeentecode",
         (str(peildatum)[:10],),
     )

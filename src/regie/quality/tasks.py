@@ -18,7 +18,7 @@ from ..warehouse import connect, describe
 from . import contacten as contacten_mod
 from . import pagina, schema
 from .catalogus import laad_controles
-from .gegevens import Gegevens
+from .gegevens import Gegevens, zorg_voor_tabellen
 from .meldingen import stel_op
 from .resultaten import Resultaat, bewaar, verwerk
 from .scorecard import scorecard_text
@@ -47,6 +47,7 @@ def controleer_gegevens(
     """Load the tables, run the checks (all, or those of one severity), count per gemeente."""
     controles = [c for c in laad_controles() if alleen_ernst is None or c.ernst == alleen_ernst]
     started = dt.datetime.now().replace(microsecond=0)
+    zorg_voor_tabellen(settings, bron)  # the kwaliteit models (dbt, before the warehouse is opened)
     with connect(settings.warehouse) as wh:
         g = Gegevens(wh, settings.peildatum, bron)
         uitkomsten = valideer(controles, g, run_id)

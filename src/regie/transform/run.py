@@ -131,8 +131,12 @@ def run_dbt(
     threshold: int | None = None,
     target_path: Path | None = None,
     check: bool = False,
+    extra_vars: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Run one dbt command for the settings' warehouse, in a subprocess.
+
+    ``extra_vars``: dbt vars besides the run's own (regie.quality.gegevens.bouw passes
+    ``kwaliteit_keuze``).
 
     Writes ``<home>/dbt/profiles.yml`` first; dbt's target and logs go to
     ``<home>/dbt/target`` and ``<home>/dbt/logs``. Never raises on a dbt
@@ -147,7 +151,7 @@ def run_dbt(
         "--profile",
         PROFILE_NAME,
         "--vars",
-        json.dumps(dbt_vars(settings, threshold)),
+        json.dumps({**dbt_vars(settings, threshold), **(extra_vars or {})}),
     ]
     # a run that stops before writing its results must not report the previous run's
     (Path(env["DBT_TARGET_PATH"]) / "run_results.json").unlink(missing_ok=True)
