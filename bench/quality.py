@@ -9,8 +9,10 @@ Not a test and not timed by CI. It
    here (``bench/ingest.py`` and ``bench/transform.py`` measure those);
 3. times, each as a separate process (wall time and peak resident set size from ``os.wait4``):
    the checks as the ``quality`` DAG's ``controleer`` task runs them (every check, the counts
-   and findings saved, the page of findings written), and the blocking gate as the transform
-   DAG's first task runs it (``regie.quality.poort.beoordeel``);
+   and findings saved, the page of findings written); GX alone on the ``kwaliteit`` relations
+   the checks left (what the checks cost once those relations are dbt models; skipped by code
+   that has none); and the blocking gate as the transform DAG's first task runs it
+   (``regie.quality.poort.beoordeel``);
 4. prints a markdown table and writes it to ``bench/results/quality-<duckdb|postgresql>-<date>.md``
    (git-ignored).
 
@@ -81,6 +83,33 @@ def child(action: str, params: dict) -> None:
                 }
             )
         )
+    elif action == "gx":
+        # GX alone on the kwaliteit relations the checks left behind: what the checks cost once
+        # those relations are dbt models (built by `dbt build`, not by the checks)
+        import datetime as dt
+
+        from regie.quality.catalogus import laad_controles
+        from regie.quality.resultaten import verwerk
+        from regie.warehouse import connect
+
+        try:
+            from regie.quality.valideren import SCHEMA, valideer_in_warehouse
+        except ImportError:  # code from before GX validated in the warehouse
+            print(json.dumps({"ok": True, "seconds": None}))
+            return
+        if not _has_kwaliteit(settings.warehouse, SCHEMA):
+            print(json.dumps({"ok": True, "seconds": None}))
+            return
+        started = time.monotonic()
+        controles = laad_controles()
+        with connect(settings.warehouse) as wh:
+            v = valideer_in_warehouse(controles, wh, "bench-gx")
+            res = verwerk(v, controles, settings.peildatum, "bench-gx", dt.datetime.now())
+        print(
+            json.dumps(
+                {"ok": True, "seconds": time.monotonic() - started, "bevindingen": len(res.bevindingen)}
+            )
+        )
     elif action == "gate":
         from regie.quality import poort
 
@@ -93,6 +122,13 @@ def child(action: str, params: dict) -> None:
         )
     else:
         raise SystemExit(f"unknown action {action}")
+
+
+def _has_kwaliteit(warehouse: str, schema: str) -> bool:
+    from regie.warehouse import connect
+
+    with connect(warehouse) as wh:
+        return wh.has_relation(f"{schema}.dossiers")
 
 
 # --- the benchmark ------------------------------------------------------------
@@ -113,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child[0], json.loads(args.child[1]))
         return 0
 
-    work = Path(args.reuse) if args.reuse else Path(
-        tempfile.mkdtemp(prefix="regie-bench-quality-", dir=args.tmp)
+    work = (
+        Path(args.reuse)
+        if args.reuse
+        else Path(tempfile.mkdtemp(prefix="regie-bench-quality-", dir=args.tmp))
     )
     keep = args.keep or bool(args.reuse)
     try:
@@ -124,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
             params = json.loads(saved.read_text())["params"]
         else:
             warehouse = args.postgres or str(home / "warehouse" / "regie.duckdb")
-            params = {"home": str(home), "landing": str(landing), "warehouse": warehouse,
-                      "peildatum": args.peildatum}
+            params = {
+                "home": str(home),
+                "landing": str(landing),
+                "warehouse": warehouse,
+                "peildatum": args.peildatum,
+            }
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGIE_")}
         env["REGIE_PSEUDONIEM_SLEUTEL"] = (
             json.loads(saved.read_text())["key"] if args.reuse else secrets.token_hex(32)
@@ -159,14 +201,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: ingested in {ingest.seconds:.1f} s; building (not timed here) ...")
             build, _ = step("build")
             print(f"bench: built in {build.seconds:.1f} s")
-            info = {"params": params, "key": env["REGIE_PSEUDONIEM_SLEUTEL"], "files": len(manifest.files),
-                    "rows": n_rows, "gemeenten": args.gemeenten, "seed": args.seed,
-                    "ingest_seconds": ingest.seconds, "build_seconds": build.seconds}
+            info = {
+                "params": params,
+                "key": env["REGIE_PSEUDONIEM_SLEUTEL"],
+                "files": len(manifest.files),
+                "rows": n_rows,
+                "gemeenten": args.gemeenten,
+                "seed": args.seed,
+                "ingest_seconds": ingest.seconds,
+                "build_seconds": build.seconds,
+            }
             saved.write_text(json.dumps(info))
         load_before = os.getloadavg()[0]
         print("bench: the checks (quality DAG, controleer) ...")
         checks, checks_r = step("checks")
-        print(f"bench: checks {checks.seconds:.1f} s, peak {checks.peak_mb:.0f} MB; the blocking gate ...")
+        print(f"bench: checks {checks.seconds:.1f} s, peak {checks.peak_mb:.0f} MB; GX alone ...")
+        gx_only, gx_r = step("gx")
+        print(
+            f"bench: GX alone {gx_only.seconds:.1f} s, peak {gx_only.peak_mb:.0f} MB; the blocking gate ..."
+        )
         gate, gate_r = step("gate")
         print(f"bench: gate {gate.seconds:.1f} s, peak {gate.peak_mb:.0f} MB")
         load_after = os.getloadavg()[0]
@@ -175,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             ("checks: `quality` DAG's `controleer` (all checks, saved, page written)", checks, checks_r),
             ("blocking gate: `regie.quality.poort.beoordeel` (blocking checks, every round)", gate, gate_r),
         ]
+        if gx_r.get("seconds") is not None:
+            rows.insert(
+                1,
+                ("GX alone on the `kwaliteit` relations, counts and findings (not saved)", gx_only, gx_r),
+            )
         table = "\n".join(
             ["| step | wall seconds | inside seconds | peak MB |", "|---|---:|---:|---:|"]
             + [f"| {name} | {m.seconds:.1f} | {r['seconds']:.1f} | {m.peak_mb:.0f} |" for name, m, r in rows]

@@ -134,7 +134,7 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
             ]
             if not controles:
                 break
-        res = verwerk(valideer(controles, g, run_id), controles, g, run_id, dt.datetime.now())
+        res = verwerk(valideer(controles, g, run_id), controles, g.peildatum, run_id, dt.datetime.now())
         gebruikt.update(g.gebruikt)
         new: dict[Tegenhouding, Blokkade] = {}
         files = keuze.kandidaten.set_index("path")

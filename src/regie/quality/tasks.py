@@ -50,7 +50,7 @@ def controleer_gegevens(
     with connect(settings.warehouse) as wh:
         g = Gegevens(wh, settings.peildatum, bron)
         uitkomsten = valideer(controles, g, run_id)
-        res = verwerk(uitkomsten, controles, g, run_id, started)
+        res = verwerk(uitkomsten, controles, g.peildatum, run_id, started)
         log.info(
             "%d controles op %s (peildatum %s; gelezen uit %s)",
             len(controles),
