@@ -70,7 +70,7 @@ def child(action: str, params: dict) -> None:
         from regie.quality import tasks
 
         started = time.monotonic()
-        result = tasks.controleer(params, "bench-quality")
+        result = tasks.check(params, "bench-quality")
         print(
             json.dumps(
                 {
@@ -89,11 +89,11 @@ def child(action: str, params: dict) -> None:
         import datetime as dt
 
         from regie.quality.catalogus import laad_controles
-        from regie.quality.resultaten import verwerk
+        from regie.quality.resultaten import tally
         from regie.warehouse import connect
 
         try:
-            from regie.quality.valideren import SCHEMA, valideer_in_warehouse
+            from regie.quality.validation import SCHEMA, validate_in_warehouse
         except ImportError:  # code from before GX validated in the warehouse
             print(json.dumps({"ok": True, "seconds": None}))
             return
@@ -103,8 +103,8 @@ def child(action: str, params: dict) -> None:
         started = time.monotonic()
         controles = laad_controles()
         with connect(settings.warehouse) as wh:
-            v = valideer_in_warehouse(controles, wh, "bench-gx")
-            res = verwerk(v, controles, settings.peildatum, "bench-gx", dt.datetime.now())
+            v = validate_in_warehouse(controles, wh, "bench-gx")
+            res = tally(v, controles, settings.peildatum, "bench-gx", dt.datetime.now())
         print(
             json.dumps(
                 {"ok": True, "seconds": time.monotonic() - started, "bevindingen": len(res.bevindingen)}
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             saved.write_text(json.dumps(info))
         load_before = os.getloadavg()[0]
-        print("bench: the checks (quality DAG, controleer) ...")
+        print("bench: the checks (regie.quality.tasks.check) ...")
         checks, checks_r = step("checks")
         print(f"bench: checks {checks.seconds:.1f} s, peak {checks.peak_mb:.0f} MB; GX alone ...")
         gx_only, gx_r = step("gx")
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         load_after = os.getloadavg()[0]
 
         rows = [
-            ("checks: `quality` DAG's `controleer` (all checks, saved, page written)", checks, checks_r),
+            ("checks: `regie.quality.tasks.check`, the `quality` DAG task `controleer` (all checks, saved, page written)", checks, checks_r),
             ("blocking gate: `regie.quality.poort.beoordeel` (blocking checks, every round)", gate, gate_r),
         ]
         if gx_r.get("seconds") is not None:

@@ -58,8 +58,8 @@ from . import schema
 from .catalogus import laad_controles
 from .gegevens import Gegevens, Keuze, Tegenhouding, bron_van
 from .model import BLOKKEREND, Controle
-from .resultaten import verwerk
-from .valideren import valideer
+from .resultaten import tally
+from .validation import validate
 
 log = logging.getLogger("regie.quality")
 
@@ -134,7 +134,7 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
             ]
             if not controles:
                 break
-        res = verwerk(valideer(controles, g, run_id), controles, g.peildatum, run_id, dt.datetime.now())
+        res = tally(validate(controles, g, run_id), controles, g.peildatum, run_id, dt.datetime.now())
         gebruikt.update(g.gebruikt)
         new: dict[Tegenhouding, Blokkade] = {}
         files = keuze.kandidaten.set_index("path")

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ..warehouse import Warehouse
 from . import schema
 from .model import Bevinding, Controle, Telling
-from .valideren import Validatie, per_groep
+from .validation import Validatie, per_groep
 
 
 @dataclass
@@ -75,7 +75,7 @@ def tekst(template: str, row: pd.Series) -> str:
     return _FORMAT.format(template, **values)
 
 
-def verwerk(
+def tally(
     validatie: Validatie,
     controles: list[Controle],
     peildatum: str,
@@ -140,7 +140,7 @@ def _insert(wh: Warehouse, table: str, data: pa.Table) -> None:
         wh.insert_arrow(table, data)
 
 
-def bewaar(wh: Warehouse, res: Resultaat) -> None:
+def save(wh: Warehouse, res: Resultaat) -> None:
     """Write the run's counts and findings; a rerun of the same run_id replaces them."""
     schema.ensure(wh)
     n = len(res.tellingen)
