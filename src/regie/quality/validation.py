@@ -9,10 +9,8 @@ GX validates them in the warehouse:
   DuckDB has closed them by then), so the relation is streamed to GX's pandas
   datasource in batches of :data:`BATCH_ROWS` rows, only the columns the
   expectations read.
-- PostgreSQL: the same batches, for now. GX's PostgreSQL datasource (one table
-  asset per relation, GX computing every metric in the database) is here behind
-  :data:`USE_POSTGRES_DATASOURCE`, off: with it GX counted a failing row of a
-  column-pair expectation but left it out of ``unexpected_index_list``.
+- PostgreSQL: GX's PostgreSQL datasource, one table asset per relation; GX
+  computes every metric in the database (:data:`USE_POSTGRES_DATASOURCE`).
 
 Everything a check reports comes from GX: which rows failed (its result
 format, by the ``rij`` key: ``unexpected_index_list``), and which rows it
@@ -47,11 +45,8 @@ log = logging.getLogger("regie.quality")
 
 #: The schema of the check tables (dbt models ``models/kwaliteit/``).
 SCHEMA = "kwaliteit"
-#: GX's PostgreSQL datasource on PostgreSQL. Off: with it, GX 1.24 counted an unexpected row of a
-#: column-pair expectation (datum_in_toekomst on dossiers, ignore_row_if either_value_is_missing)
-#: but returned an empty unexpected_index_list (tests/test_quality_postgres.py), so PostgreSQL
-#: streams batches like DuckDB until that is understood.
-USE_POSTGRES_DATASOURCE = False
+#: GX's PostgreSQL datasource on PostgreSQL (else PostgreSQL streams batches like DuckDB).
+USE_POSTGRES_DATASOURCE = True
 #: Rows per batch when DuckDB streams a table to GX's pandas datasource.
 BATCH_ROWS = 50_000
 #: Columns every check table has, and those that decide whom a row counts for.
@@ -142,6 +137,9 @@ RESULT_FORMAT = {
     "return_unexpected_index_query": False,
     "partial_unexpected_count": 0,
 }
+#: On SQL, GX cuts a column pair's unexpected_index_list at partial_unexpected_count (0: empty),
+#: so the SQL path asks for all of them and checks that GX named as many rows as it counted.
+SQL_RESULT_FORMAT = {**RESULT_FORMAT, "partial_unexpected_count": 10_000_000}
 
 
 def _sqlalchemy_url(wh: Warehouse) -> str:
@@ -213,7 +211,8 @@ def _valideer_tabel(gx, ctx, source, wh: Warehouse, tabel: str, members: list[tu
     uitkomsten = {c.code: Uitkomst(c.code, tabel) for c, _ in members}
     have = list(wh.query_frame(f"select * from {SCHEMA}.{tabel} where 1 = 0").columns)
     groep = [c for c in GROEP_KOLOMMEN if c in have]
-    if wh.kind == "postgres" and USE_POSTGRES_DATASOURCE:
+    sql = wh.kind == "postgres" and USE_POSTGRES_DATASOURCE
+    if sql:
         asset = source.add_table_asset(tabel, table_name=tabel, schema_name=SCHEMA)
         batch_definition = asset.add_batch_definition_whole_table("in_kracht")
         batches = [batch_definition.get_batch()]
@@ -224,7 +223,7 @@ def _valideer_tabel(gx, ctx, source, wh: Warehouse, tabel: str, members: list[tu
     for batch in batches:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = batch.validate(suite, result_format=RESULT_FORMAT)
+            result = batch.validate(suite, result_format=SQL_RESULT_FORMAT if sql else RESULT_FORMAT)
         engine = batch.data.execution_engine
         judged: dict[str, list] = defaultdict(list)
         for r in result.results:
