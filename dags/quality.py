@@ -57,13 +57,13 @@ def quality():
         from regie.quality import tasks
 
         params = dict(params or {})
-        return tasks.controleer(params, _run_id(params))
+        return tasks.check(params, _run_id(params))
 
     @task(pool=WAREHOUSE_POOL)
     def meld(uitslag: dict, params=None) -> dict:
         from regie.quality import tasks
 
-        return tasks.meld(dict(params or {}), uitslag["run_id"])
+        return tasks.notify(dict(params or {}), uitslag["run_id"])
 
     @task(trigger_rule="all_done")
     def scorecard(uitslag: dict, params=None) -> str:

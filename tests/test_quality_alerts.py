@@ -80,7 +80,7 @@ def run1(tmp_path_factory):
         mp.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
         sc = scenario(root / "landing")
         ingest(root / "landing", root / "home", root / "wh.duckdb")
-    tasks.controleer(
+    tasks.check(
         {
             "warehouse": str(root / "wh.duckdb"),
             "home": str(root / "home"),
@@ -113,7 +113,7 @@ def _meldingen(warehouse: str) -> list[tuple]:
 
 
 def test_each_gemeente_gets_one_mail_at_its_own_addresses(params, postbus):
-    result = tasks.meld(params, "r1")
+    result = tasks.notify(params, "r1")
     # GM9999, a delivery folder named after no gemeente, has its finding but no address
     assert result == {"verzonden": 5, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 0}
     assert sorted(a for m in postbus.berichten for a in m.aan) == sorted(ADRES.values())
@@ -131,7 +131,7 @@ def test_each_gemeente_gets_one_mail_at_its_own_addresses(params, postbus):
 
 def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus, run1):
     sc, _ = run1
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
     for code, adres in ADRES.items():
         (mail,) = postbus.voor(adres)
         rows = mail.rijen()
@@ -188,7 +188,7 @@ def test_each_mail_holds_only_the_records_its_gemeente_may_read(params, postbus,
 
 def test_no_identifier_birth_date_or_pseudonym_in_any_mail(params, postbus, run1):
     sc, _ = run1
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
     ids, dates = needles(sc.identifiers, sc.birth_dates)
     assert postbus.berichten
     for mail in postbus.berichten:
@@ -204,7 +204,7 @@ def _plat(text: str) -> str:
 
 
 def test_the_mail_says_what_each_check_means_and_what_blocks(params, postbus):
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
     text = _plat(postbus.voor(ADRES[LEIDEN])[0].tekst)
     assert "Als uitvoerder ontvangt u ook de bevindingen over de inburgering van Oegstgeest." in text
     assert "GM0546 Leiden: score" in text
@@ -228,8 +228,8 @@ def test_no_mail_when_there_is_nothing_to_say(tmp_path, postbus, monkeypatch):
         "contacten": _contacten(tmp_path / "c.yml"),
     }
     for run in ("schoon-1", "schoon-2"):
-        tasks.controleer({**p, "run_id": run})
-        assert tasks.meld({**p, "run_id": run}, run)["geen_melding"] == 5
+        tasks.check({**p, "run_id": run})
+        assert tasks.notify({**p, "run_id": run}, run)["geen_melding"] == 5
     assert postbus.berichten == []
     text = scorecard_text(p["warehouse"], "schoon-2")
     assert "GM0626 Voorschoten: score 100,0%; 0 afgekeurd" in text
@@ -248,7 +248,7 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
         "peildatum": PEILDATUM,
         "contacten": _contacten(tmp_path / "c.yml"),
     }
-    assert tasks.meld({**p, "run_id": "r1"}, "r1")["verzonden"] == 5  # the mails of run r1
+    assert tasks.notify({**p, "run_id": "r1"}, "r1")["verzonden"] == 5  # the mails of run r1
     postbus.berichten.clear()
     people = copy.deepcopy(sc.personen)  # the module's scenario stays as it was
     by = {p.klantnummer: p for p in people}
@@ -269,8 +269,8 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
         base / "landing", LEVERING, fouten=True, zonder=frozenset({"F-datum_in_toekomst-traject"})
     )
     ingest(base / "landing", base / "home", base / "wh.duckdb", run_id="r2")
-    tasks.controleer({**p, "run_id": "r2"})
-    result = tasks.meld({**p, "run_id": "r2"}, "r2")
+    tasks.check({**p, "run_id": "r2"})
+    result = tasks.notify({**p, "run_id": "r2"}, "r2")
     # Voorschoten and Wassenaar: nothing new since their mail of run r1 (GM9999 has no address)
     assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 2}
     assert sorted(a for m in postbus.berichten for a in m.aan) == sorted(
@@ -302,7 +302,7 @@ def test_what_changed_since_the_previous_run(run1, tmp_path, postbus, monkeypatc
 def test_smtp_down_is_recorded_as_undelivered_and_does_not_fail(params, monkeypatch):
     port = free_port()  # nothing listens here
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}?retry_limit=2&retry_delay=0")
-    result = tasks.meld(params, "r1")
+    result = tasks.notify(params, "r1")
     assert result["niet_afgeleverd"] == 5 and result["verzonden"] == 0
     rows = [r for r in _meldingen(params["warehouse"]) if r[0] != "GM9999"]  # no address: not tried
     assert len(rows) == 5
@@ -316,14 +316,14 @@ def test_smtp_down_is_recorded_as_undelivered_and_does_not_fail(params, monkeypa
 
 def test_no_smtp_connection_configured_is_recorded_too(params, monkeypatch):
     monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
-    result = tasks.meld(params, "r1")
+    result = tasks.notify(params, "r1")
     assert result["niet_afgeleverd"] == 5
     assert all("smtp_default ontbreekt" in r[4] for r in _meldingen(params["warehouse"]) if r[0] != "GM9999")
 
 
 def test_a_gemeente_without_address_is_recorded(params, postbus, tmp_path):
     p = {**params, "contacten": _contacten(tmp_path / "zonder.yml", codes=(LV, LEIDEN, OEGSTGEEST))}
-    result = tasks.meld(p, "r1")
+    result = tasks.notify(p, "r1")
     assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 3, "geen_melding": 0}
     status = {r[0]: r[2] for r in _meldingen(p["warehouse"])}
     assert status[VOORSCHOTEN] == status[WASSENAAR] == "geen_adres"
@@ -405,7 +405,7 @@ def test_a_record_goes_to_the_gemeente_that_delivered_it_whatever_its_woongemeen
     """Leiden's own dossier V-buiten-uitvoering says woongemeente Voorschoten (which LV executes
     for): its findings go to Leiden, with a finding about the woongemeente itself, and to
     neither Voorschoten nor Leidschendam-Voorburg."""
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
 
     def rijen(code):
         (mail,) = postbus.voor(ADRES[code])
@@ -469,13 +469,13 @@ def _zonder(result: dict) -> dict:
 
 
 def test_a_rerun_with_nothing_new_sends_nothing(params, postbus):
-    assert tasks.meld(params, "r1")["verzonden"] == 5
+    assert tasks.notify(params, "r1")["verzonden"] == 5
     assert len(postbus.berichten) == 5
     # the same run again, then a new check run over the same deliveries: nothing new to say
-    again = tasks.meld(params, "r1")
+    again = tasks.notify(params, "r1")
     assert again == {"verzonden": 0, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 5}
-    tasks.controleer({**params, "run_id": "r1-opnieuw"})
-    assert _zonder(tasks.meld({**params, "run_id": "r1-opnieuw"}, "r1-opnieuw")) == {
+    tasks.check({**params, "run_id": "r1-opnieuw"})
+    assert _zonder(tasks.notify({**params, "run_id": "r1-opnieuw"}, "r1-opnieuw")) == {
         "geen_adres": 1,
         "geen_melding": 5,
     }
@@ -492,7 +492,7 @@ def test_a_new_finding_mails_each_gemeente_concerned_once(run1, tmp_path, postbu
     base = tmp_path / "r"
     p = {"warehouse": str(base / "wh.duckdb"), "home": str(base / "home"), "peildatum": PEILDATUM}
     p["contacten"] = _contacten(tmp_path / "c.yml")
-    assert tasks.meld({**p, "run_id": "r1"}, "r1")["verzonden"] == 5
+    assert tasks.notify({**p, "run_id": "r1"}, "r1")["verzonden"] == 5
     postbus.berichten.clear()
 
     people = copy.deepcopy(sc.personen)
@@ -501,8 +501,8 @@ def test_a_new_finding_mails_each_gemeente_concerned_once(run1, tmp_path, postbu
     leerroutes = f"gemeente/{LV}/{PEILDATUM}/leerroutes.csv"  # only this file is delivered again
     shutil.copy(tmp_path / "nieuw" / leerroutes, base / "landing" / leerroutes)
     ingest(base / "landing", base / "home", base / "wh.duckdb", run_id="r2")
-    tasks.controleer({**p, "run_id": "r2"})
-    result = tasks.meld({**p, "run_id": "r2"}, "r2")
+    tasks.check({**p, "run_id": "r2"})
+    result = tasks.notify({**p, "run_id": "r2"}, "r2")
 
     assert result == {"verzonden": 2, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 3}
     assert _ontvangers(postbus) == sorted([ADRES[VOORSCHOTEN], ADRES[LV]])
@@ -516,7 +516,7 @@ def test_a_new_finding_mails_each_gemeente_concerned_once(run1, tmp_path, postbu
         assert new["klantnummer_van"] == "Leidschendam-Voorburg (GM1916)"
         assert "Sinds de vorige mail: 1 nieuwe en 0 opgeloste bevindingen." in _plat(mail.tekst)
     # and once only: mailing again is silent
-    assert tasks.meld({**p, "run_id": "r2"}, "r2")["verzonden"] == 0
+    assert tasks.notify({**p, "run_id": "r2"}, "r2")["verzonden"] == 0
     assert len(postbus.berichten) == 2
 
 
@@ -547,7 +547,7 @@ ACHTERSTAND = (
 
 def test_signals_are_in_the_same_mail_and_a_new_signal_mails_its_gemeente_once(params, postbus):
     _signalen(params["warehouse"], [PIP_TE_LAAT])
-    assert tasks.meld(params, "r1")["verzonden"] == 5
+    assert tasks.notify(params, "r1")["verzonden"] == 5
     (leiden,) = postbus.voor(ADRES[LEIDEN])
     assert leiden.onderwerp.endswith(": 13 bevindingen, 1 signaal")
     text = _plat(leiden.tekst)
@@ -559,9 +559,9 @@ def test_signals_are_in_the_same_mail_and_a_new_signal_mails_its_gemeente_once(p
     assert all("SIGNALEN" not in m.tekst for m in postbus.berichten if m is not leiden)  # Leiden's own
 
     postbus.berichten.clear()
-    assert tasks.meld(params, "r1")["verzonden"] == 0  # nothing new
+    assert tasks.notify(params, "r1")["verzonden"] == 0  # nothing new
     _signalen(params["warehouse"], [PIP_TE_LAAT, ACHTERSTAND])
-    assert _zonder(tasks.meld(params, "r1")) == {"verzonden": 1, "geen_adres": 1, "geen_melding": 4}
+    assert _zonder(tasks.notify(params, "r1")) == {"verzonden": 1, "geen_adres": 1, "geen_melding": 4}
     (wassenaar,) = postbus.berichten
     assert wassenaar.aan == [ADRES[WASSENAAR]]
     assert "Let op: De achterstand in de huisvesting groeit (sinds 01-07-2024)" in _plat(wassenaar.tekst)
@@ -569,9 +569,9 @@ def test_signals_are_in_the_same_mail_and_a_new_signal_mails_its_gemeente_once(p
     # a changed value is no news; a signal that ends is
     postbus.berichten.clear()
     _signalen(params["warehouse"], [PIP_TE_LAAT, ACHTERSTAND[:4] + (5,) + ACHTERSTAND[5:]])
-    assert tasks.meld(params, "r1")["verzonden"] == 0
+    assert tasks.notify(params, "r1")["verzonden"] == 0
     _signalen(params["warehouse"], [ACHTERSTAND])
-    assert tasks.meld(params, "r1")["verzonden"] == 1
+    assert tasks.notify(params, "r1")["verzonden"] == 1
     (leiden,) = postbus.berichten
     assert leiden.aan == [ADRES[LEIDEN]]
     assert "Signaal niet meer van toepassing: Inburgeraars zonder PIP na de wettelijke termijn" in _plat(
@@ -607,7 +607,7 @@ def test_a_run_killed_while_mailing_sends_no_duplicate_when_run_again(params, po
     controller.start()
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("AIRFLOW_CONN_")}
     env["AIRFLOW_CONN_SMTP_DEFAULT"] = f"smtp://127.0.0.1:{port}?retry_limit=1"
-    code = "import json, sys; from regie.quality import tasks; tasks.meld(json.loads(sys.argv[1]), 'r1')"
+    code = "import json, sys; from regie.quality import tasks; tasks.notify(json.loads(sys.argv[1]), 'r1')"
     proc = subprocess.Popen([sys.executable, "-c", code, __import__("json").dumps(params)], env=env)
     try:
         assert slow.hangt.wait(180), "the third mail never reached the server"
@@ -621,7 +621,7 @@ def test_a_run_killed_while_mailing_sends_no_duplicate_when_run_again(params, po
         (OEGSTGEEST, "verzonden"),
     ]
 
-    result = tasks.meld(params, "r1")
+    result = tasks.notify(params, "r1")
     assert result == {"verzonden": 3, "niet_afgeleverd": 0, "geen_adres": 1, "geen_melding": 2}
     assert _ontvangers(postbus) == sorted(ADRES[c] for c in (VOORSCHOTEN, WASSENAAR, LV))
     assert sorted(_ontvangers(slow) + _ontvangers(postbus)) == sorted(ADRES.values())  # each exactly once
@@ -639,7 +639,7 @@ def test_the_mail_is_html_with_text_reply_to_and_deadline(params, postbus, tmp_p
         "    antwoord_aan: inburgering@lv.example.nl\n    hersteltermijn_dagen: 21\n",
         encoding="utf-8",
     )
-    tasks.meld({**params, "contacten": str(book)}, "r1")
+    tasks.notify({**params, "contacten": str(book)}, "r1")
     with connect(params["warehouse"], read_only=True) as wh:
         ((gecontroleerd_op,),) = wh.query(
             "select max(gecontroleerd_op) from marts.fct_registratiekwaliteit where run_id = 'r1'"
@@ -684,7 +684,7 @@ def test_the_mail_shows_the_scorecards_figures(params, postbus):
     """Each gemeente's headline in its mail is its line on the scorecard; an uitvoerder sees the
     counts of the inburgering checks of the gemeenten it executes for, as on the scorecard,
     and no score of its own for them (once "99,6%; 2 van 14" against "99,7%; 2 van 18")."""
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
     card = scorecard_text(params["warehouse"], "r1")
     kop = {line.split()[0]: line for line in re.findall(r"^  (GM\d{4} [^:]+: score .+)$", card, re.MULTILINE)}
     assert set(kop) >= set(ADRES)
@@ -711,7 +711,7 @@ def test_the_monitor_report_is_attached_when_it_is_new(params, postbus):
     folder = Path(params["home"]) / "monitor" / PEILDATUM
     folder.mkdir(parents=True)
     (folder / f"{LEIDEN}_{PEILDATUM}.pdf").write_bytes(b"%PDF-1.7 monitor Leiden\n%%EOF\n")
-    tasks.meld(params, "r1")
+    tasks.notify(params, "r1")
 
     def bijlagen(mail) -> list[tuple[str, str]]:
         return [(p.get_filename(), p.get_content_type()) for p in mail.bericht.iter_attachments()]
@@ -726,6 +726,6 @@ def test_the_monitor_report_is_attached_when_it_is_new(params, postbus):
     # the next mail to Leiden (a new signal) does not carry the same report again
     postbus.berichten.clear()
     _signalen(params["warehouse"], [PIP_TE_LAAT])
-    assert tasks.meld(params, "r1")["verzonden"] == 1
+    assert tasks.notify(params, "r1")["verzonden"] == 1
     (leiden,) = postbus.berichten
     assert bijlagen(leiden) == [(f"bevindingen_{LEIDEN}_{PEILDATUM}.csv", "text/csv")]

@@ -242,7 +242,7 @@ def test_scorecard_and_mail_say_which_delivery_is_held_back(gebouwd, tmp_path, m
 
     root, _, _ = gebouwd
     params = {**_params(root, tmp_path), "run_id": "r1"}
-    tasks.controleer(params)
+    tasks.check(params)
     text = scorecard_text(params["warehouse"], "r1")
     lv = text.split("GM1916 Leidschendam-Voorburg")[1].split("\n  GM")[0]
     assert (
@@ -260,7 +260,7 @@ def test_scorecard_and_mail_say_which_delivery_is_held_back(gebouwd, tmp_path, m
         monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}")
         book = tmp_path / "c.yml"
         book.write_text("gemeenten:\n" + "".join(f"  {c}: [{a}]\n" for c, a in ADRES.items()))
-        tasks.meld({**params, "contacten": str(book)}, "r1")
+        tasks.notify({**params, "contacten": str(book)}, "r1")
     finally:
         controller.stop()
     (lv_mail,) = box.voor(ADRES["GM1916"])
@@ -283,7 +283,7 @@ def test_a_person_duo_delivers_twice_is_taken_from_the_last_line_and_reported(ge
         )
     assert rows == [("B1", 2)]  # the earlier line said Z-route; the last line counts
     params = {**_params(root, tmp_path), "run_id": "d"}
-    tasks.controleer(params)
+    tasks.check(params)
     with connect(params["warehouse"], read_only=True) as wh:
         found = wh.query(
             "select gemeentecode, klantnummer, ernst from audit.kwaliteit_bevindingen "

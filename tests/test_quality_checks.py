@@ -42,7 +42,7 @@ def gecontroleerd(tmp_path_factory):
         "peildatum": PEILDATUM,
         "run_id": "r1",
     }
-    summary = tasks.controleer(params)
+    summary = tasks.check(params)
     with connect(params["warehouse"], read_only=True) as wh:
         found = bevindingen(wh, "r1")
         counts = tellingen(wh, "r1")
@@ -218,7 +218,7 @@ def test_a_rerun_of_the_same_run_replaces_its_rows(gecontroleerd, tmp_path):
     wh = tmp_path / "wh.duckdb"
     shutil.copy(params["warehouse"], wh)
     again = {**params, "warehouse": str(wh), "home": str(tmp_path / "home")}
-    tasks.controleer(again)
+    tasks.check(again)
     with connect(str(wh), read_only=True) as con:
         assert len(tellingen(con, "r1")) == len(counts)
         assert len(bevindingen(con, "r1")) == len(found)
@@ -244,7 +244,7 @@ def test_a_mart_declared_by_dbt_with_fewer_columns_is_written_as_it_is(gecontrol
             f"create or replace table marts.fct_registratiekwaliteit as "
             f"select {contract} from marts.fct_registratiekwaliteit where false"
         )
-    tasks.controleer({**params, "warehouse": str(wh), "home": str(tmp_path / "home"), "run_id": "dbt"})
+    tasks.check({**params, "warehouse": str(wh), "home": str(tmp_path / "home"), "run_id": "dbt"})
     with connect(str(wh), read_only=True) as con:
         cols = [
             r[0]

@@ -48,7 +48,7 @@ def gegenereerd(generated, tmp_path_factory):
         "peildatum": "2025-02-25",
         "run_id": "gen",
     }
-    tasks.controleer(params)
+    tasks.check(params)
     with connect(params["warehouse"], read_only=True) as wh:
         found = bevindingen(wh, "gen")
     return manifest, params, found

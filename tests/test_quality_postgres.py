@@ -32,7 +32,7 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
             "select count(*) from audit.kwaliteit_blokkades where peildatum = ?", (PEILDATUM,)
         ) == [(5,)]
 
-    tasks.controleer(params)
+    tasks.check(params)
     with connect(pg_url) as wh:
         found = bevindingen(wh, "pg")
     for check, want in sc.moet_vuren.items():
@@ -51,10 +51,10 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
         monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}")
         book = tmp_path / "c.yml"
         book.write_text("gemeenten:\n" + "".join(f"  {c}: [{a}]\n" for c, a in ADRES.items()))
-        assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 5
+        assert tasks.notify({**params, "contacten": str(book)}, "pg")["verzonden"] == 5
         assert {r["gemeentecode"] for r in box.voor(ADRES["GM0626"])[0].rijen()} == {"GM0626"}
         # nothing new: no mail; a signal for Voorschoten in the work area's fct_signalen: one mail
-        assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 0
+        assert tasks.notify({**params, "contacten": str(book)}, "pg")["verzonden"] == 0
         with connect(pg_url) as wh:
             wh.execute("create schema if not exists marts__werk")
             wh.execute(
@@ -64,7 +64,7 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
                 "date '2025-01-01' as sinds, '3 inburgeraars zonder PIP.'::varchar as toelichting, "
                 "'Inburgeraars zonder PIP na de wettelijke termijn'::varchar as titel"
             )
-        assert tasks.meld({**params, "contacten": str(book)}, "pg")["verzonden"] == 1
+        assert tasks.notify({**params, "contacten": str(book)}, "pg")["verzonden"] == 1
     finally:
         controller.stop()
     assert [m.aan for m in box.berichten[5:]] == [[ADRES["GM0626"]]]

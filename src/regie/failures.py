@@ -220,7 +220,7 @@ def _mail(r: dict[str, Any], params: dict[str, Any]) -> str:
     import html
 
     from .quality import contacten
-    from .quality.verzenden import Bericht, GeenVerbinding, server, verstuur
+    from .quality.verzenden import Bericht, GeenVerbinding, send, server
 
     book = contacten.laad(contacten.pad(params.get("contacten")))
     if book.beheer is None or not book.beheer.adressen:
@@ -238,7 +238,7 @@ def _mail(r: dict[str, Any], params: dict[str, Any]) -> str:
         afzender=book.afzender or smtp.afzender or "regie <regie@localhost>",
         headers=(("Auto-Submitted", "auto-generated"),),
     )
-    result = verstuur(bericht, smtp)
+    result = send(bericht, smtp)
     to = ", ".join(bericht.aan)
     return f"mailed to {to}" if result.status == "verzonden" else f"not mailed: {result.fout}"
 

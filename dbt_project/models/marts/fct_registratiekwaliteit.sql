@@ -9,17 +9,10 @@
 -- Filled by the registration-quality checks (regie's quality DAG), not by dbt:
 -- dbt only creates the table with its columns, so BI can rely on it, and never
 -- empties it (incremental, no rows of its own, full refresh disabled).
+-- The columns are declared once, in fct_registratiekwaliteit.yml (name and data_type);
+-- regie.quality.schema reads the same declaration.
 select
-    cast(null as varchar) as gemeentecode,
-    cast(null as timestamp) as gecontroleerd_op,
-    cast(null as varchar) as controle,
-    cast(null as varchar) as ernst,
-    cast(null as bigint) as gecontroleerd,
-    cast(null as bigint) as afgekeurd,
-    cast(null as bigint) as geslaagd,
-    cast(null as varchar) as run_id,
-    cast(null as date) as peildatum,
-    cast(null as varchar) as bron,
-    cast(null as varchar) as categorie,
-    cast(null as varchar) as omschrijving
+{%- for column in model.columns.values() %}
+    cast(null as {{ column.data_type }}) as {{ column.name }}{{ "," if not loop.last }}
+{%- endfor %}
 where 1 = 0

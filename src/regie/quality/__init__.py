@@ -1,7 +1,7 @@
 """Registration quality: checks per gemeente, a scorecard, a page of findings, and a mail to each gemeente.
 
-    regie.quality.tasks.controleer(params)        run every check (GX), store counts and findings
-    regie.quality.tasks.meld(params, run_id)      mail each gemeente about its own records
+    regie.quality.tasks.check(params)        run every check (GX), store counts and findings
+    regie.quality.tasks.notify(params, run_id)      mail each gemeente about its own records
     regie.quality.scorecard_text(warehouse, run_id)
     regie.quality.poort.beoordeel(params)         the blocking checks: which deliveries a build may use
 

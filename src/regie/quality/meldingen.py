@@ -274,7 +274,7 @@ def _regel_tekst(r: Regel, met_vorige: bool) -> str:
     return f"{getal(r.afgekeurd)} van {getal(r.gecontroleerd)} records afgekeurd{was}"
 
 
-def stel_op(
+def compose(
     wh: Warehouse,
     run_id: str,
     contacten: Contacten,

@@ -148,7 +148,7 @@ def html(wh: Warehouse, run_id: str) -> str | None:
     )
 
 
-def schrijf(wh: Warehouse, run_id: str, folder: Path) -> Path | None:
+def write(wh: Warehouse, run_id: str, folder: Path) -> Path | None:
     """Write the page of a run to ``folder/bevindingen.html`` (atomically); its path."""
     text = html(wh, run_id)
     if text is None:

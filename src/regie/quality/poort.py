@@ -73,8 +73,8 @@ from .gegevens import (
     zet_kandidaat_blokkades,
 )
 from .model import BLOKKEREND, Controle
-from .resultaten import verwerk
-from .valideren import valideer
+from .resultaten import tally
+from .validation import validate
 
 log = logging.getLogger("regie.quality")
 
@@ -166,7 +166,7 @@ def oordeel(wh: Warehouse, peildatum: str, run_id: str) -> Oordeel:
             judged |= _in_kracht(wh)
             g = Gegevens(wh, peildatum, "raw")
             controles = blokkerende_controles()
-            res = verwerk(valideer(controles, g, run_id), controles, g, run_id, dt.datetime.now())
+            res = tally(validate(controles, g, run_id), controles, g.peildatum, run_id, dt.datetime.now())
             new: dict[Tegenhouding, Blokkade] = {}
             for b in res.bevindingen:
                 if b.ernst != BLOKKEREND or not b.bestand or b.bestand not in files.index:

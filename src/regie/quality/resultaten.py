@@ -20,9 +20,8 @@ import pyarrow as pa
 
 from ..warehouse import Warehouse
 from . import schema
-from .gegevens import Gegevens
 from .model import Bevinding, Controle, Telling
-from .valideren import Uitkomst
+from .validation import Validatie, per_groep
 
 
 @dataclass
@@ -76,59 +75,46 @@ def tekst(template: str, row: pd.Series) -> str:
     return _FORMAT.format(template, **values)
 
 
-def verwerk(
-    uitkomsten: list[Uitkomst],
+def tally(
+    validatie: Validatie,
     controles: list[Controle],
-    gegevens: Gegevens,
+    peildatum: str,
     run_id: str,
     gecontroleerd_op: dt.datetime,
 ) -> Resultaat:
+    """Counts per gemeente (or national source) and one finding per failing record, from what GX
+    reported: the records each check judged, and the failing rows by their ``rij`` key."""
     by_code = {c.code: c for c in controles}
-    teksten: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-    domein_van: dict[tuple[str, str, int], str] = {}
     fouten: dict[str, str] = {}
-    # per check and table: the union of the rows its expectations judged and failed
-    pop: dict[tuple[str, str], np.ndarray] = {}
-    bad: dict[tuple[str, str], np.ndarray] = {}
-    for u in uitkomsten:
+    sums: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
+    bevindingen: list[tuple[tuple, Bevinding]] = []
+    for u in validatie.uitkomsten:
         c = by_code[u.controle]
-        v = c.verwachtingen[u.volgnummer]
         if u.fout:
             fouten[u.controle] = u.fout
-        key = (u.controle, u.tabel)
-        pop[key] = np.union1d(pop.get(key, np.array([], "int64")), np.union1d(u.populatie, u.afgekeurd))
-        bad[key] = np.union1d(bad.get(key, np.array([], "int64")), u.afgekeurd)
-        if len(u.afgekeurd):
-            df = gegevens.tabel(u.tabel)
-            for _, row in df.iloc[u.afgekeurd].iterrows():  # rij is the positional key of the table
-                k = (u.controle, u.tabel, int(row["rij"]))
-                teksten[k].append(tekst(v.bevinding, row))
-                domein_van.setdefault(k, c.domein_van(v))
-
-    # counts per gemeente (or, for rows without one, per national source); a table may weigh
-    # its rows (``aantal_rijen``: one row standing for many delivered lines)
-    sums: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
-    for (code, tabel), rows in pop.items():
-        if not len(rows):
+        for (gm, bron), n in u.gecontroleerd.items():
+            sums[(c.code, gm, bron)][0] += n
+        if not u.afgekeurd:
             continue
-        df = gegevens.tabel(tabel)
-        sub = df.iloc[rows]
-        gm = sub["gemeentecode"].astype(object).where(sub["gemeentecode"].notna(), "")
-        source = sub["leverancier"] if "leverancier" in sub.columns else sub["bron"]
-        bron = source.astype(object).where(gm == "", "")
-        weight = (
-            sub["aantal_rijen"].to_numpy("int64")
-            if "aantal_rijen" in sub.columns
-            else np.ones(len(sub), "int64")
-        )
-        failed = np.isin(rows, bad[(code, tabel)])
-        frame = pd.DataFrame(
-            {"gm": gm.to_numpy(), "bron": bron.to_numpy(), "n": weight, "bad": weight * failed}
-        )
-        for (g, b), (n, nbad) in frame.groupby(["gm", "bron"], sort=False)[["n", "bad"]].sum().iterrows():
-            acc = sums[(code, g or None, b or None)]
-            acc[0] += int(n)
-            acc[1] += int(nbad)
+        rows = validatie.rijen[u.tabel].loc[sorted(u.afgekeurd)]
+        for (gm, bron), n in per_groep(rows).items():
+            sums[(c.code, gm, bron)][1] += n
+        for rij, row in rows.iterrows():
+            volgnummers = u.afgekeurd[int(rij)]
+            parts = [tekst(c.verwachtingen[i].bevinding, row) for i in volgnummers]
+            b = Bevinding(
+                controle=c.code,
+                ernst=c.ernst,
+                domein=c.domein_van(c.verwachtingen[volgnummers[0]]),
+                gemeentecode=_str(row["gemeentecode"]),
+                bron=_str(row["bron"]) or u.tabel,
+                bestand=_str(row["bestand"]),
+                regelnummer=None if pd.isna(row["regelnummer"]) else int(row["regelnummer"]),
+                klantnummer=_str(row["klantnummer"]),
+                kenmerk=_str(row["kenmerk"]),
+                bevinding="; ".join(dict.fromkeys(parts)),
+            )
+            bevindingen.append(((c.code, u.tabel, int(rij)), b))
 
     tellingen: list[Telling] = []
     for c in controles:
@@ -136,24 +122,8 @@ def verwerk(
         for _, gm, bron in sorted(groepen, key=lambda k: (k[1] is None, k[1] or "", k[2] or "")):
             n, nbad = sums[(c.code, gm, bron)]
             tellingen.append(Telling(gm, c.code, c.ernst, n, nbad, bron))
-
-    bevindingen: list[Bevinding] = []
-    for (code, tabel, rij), parts in sorted(teksten.items()):
-        row = gegevens.tabel(tabel).iloc[rij]
-        b = Bevinding(
-            controle=code,
-            ernst=by_code[code].ernst,
-            domein=domein_van[(code, tabel, rij)],
-            gemeentecode=_str(row["gemeentecode"]),
-            bron=_str(row["bron"]) or tabel,
-            bestand=_str(row["bestand"]),
-            regelnummer=None if pd.isna(row["regelnummer"]) else int(row["regelnummer"]),
-            klantnummer=_str(row["klantnummer"]),
-            kenmerk=_str(row["kenmerk"]),
-            bevinding="; ".join(dict.fromkeys(parts)),
-        )
-        bevindingen.append(b)
-    return Resultaat(run_id, gecontroleerd_op, gegevens.peildatum, controles, tellingen, bevindingen, fouten)
+    found = [b for _, b in sorted(bevindingen, key=lambda kb: kb[0])]
+    return Resultaat(run_id, gecontroleerd_op, peildatum, controles, tellingen, found, fouten)
 
 
 def _str(v) -> str | None:
@@ -170,7 +140,7 @@ def _insert(wh: Warehouse, table: str, data: pa.Table) -> None:
         wh.insert_arrow(table, data)
 
 
-def bewaar(wh: Warehouse, res: Resultaat) -> None:
+def save(wh: Warehouse, res: Resultaat) -> None:
     """Write the run's counts and findings; a rerun of the same run_id replaces them."""
     schema.ensure(wh)
     n = len(res.tellingen)

@@ -3,10 +3,12 @@
 - ``marts.fct_registratiekwaliteit``: per gemeente, check and run the records
   checked, failed and passed; appended per run (a rerun of the same run
   replaces its own rows). For a delivery check on a national source (DUO,
-  COA, ...) ``gemeentecode`` is empty and ``bron`` names the source. The dbt
-  project declares the same table (an incremental model without rows of its
-  own) so BI finds it documented; regie never alters it and writes the
-  columns it has.
+  COA, ...) ``gemeentecode`` is empty and ``bron`` names the source. Its
+  columns are declared once, in the dbt project
+  (``models/marts/fct_registratiekwaliteit.yml``, name and data_type): dbt
+  builds the empty incremental model from them, and regie reads them here to
+  create the table before dbt ran and to write it. regie never alters the
+  table and writes the columns it has (an older declaration may have fewer).
 - ``audit.kwaliteit_bevindingen``: the failing records of each run, by
   klantnummer or another kenmerk; the mails and their attachments are built
   from here, and "what changed" compares two runs of it. No identifier.
@@ -27,24 +29,22 @@ from __future__ import annotations
 from ..warehouse import Warehouse, work_schema
 from ..warehouse.schema import Table
 
-REGISTRATIEKWALITEIT = Table(
-    "marts",
-    "fct_registratiekwaliteit",
-    (
-        ("gemeentecode", "varchar"),
-        ("gecontroleerd_op", "timestamp"),
-        ("controle", "varchar"),
-        ("ernst", "varchar"),
-        ("gecontroleerd", "bigint"),
-        ("afgekeurd", "bigint"),
-        ("geslaagd", "bigint"),
-        ("run_id", "varchar"),
-        ("peildatum", "date"),
-        ("bron", "varchar"),
-        ("categorie", "varchar"),
-        ("omschrijving", "varchar"),
-    ),
-)
+#: The dbt model whose columns this table has: declared once, in its yml (name and data_type).
+MART_YML = ("models", "marts", "fct_registratiekwaliteit.yml")
+
+
+def _mart_kolommen() -> tuple[tuple[str, str], ...]:
+    """The columns of marts.fct_registratiekwaliteit as the dbt project declares them."""
+    import yaml
+
+    from ..transform.project import project_dir
+
+    doc = yaml.safe_load(project_dir().joinpath(*MART_YML).read_text(encoding="utf-8"))
+    model = next(m for m in doc["models"] if m["name"] == "fct_registratiekwaliteit")
+    return tuple((c["name"], c["data_type"]) for c in model["columns"])
+
+
+REGISTRATIEKWALITEIT = Table("marts", "fct_registratiekwaliteit", _mart_kolommen())
 
 BEVINDINGEN = Table(
     "audit",

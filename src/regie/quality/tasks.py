@@ -19,11 +19,11 @@ from . import contacten as contacten_mod
 from . import pagina, schema
 from .catalogus import laad_controles
 from .gegevens import Gegevens, zorg_voor_tabellen
-from .meldingen import stel_op
-from .resultaten import Resultaat, bewaar, verwerk
+from .meldingen import compose
+from .resultaten import Resultaat, save, tally
 from .scorecard import scorecard_text
-from .valideren import valideer
-from .verzenden import GeenVerbinding, server, verstuur
+from .validation import validate
+from .verzenden import GeenVerbinding, send, server
 
 log = logging.getLogger("regie.quality")
 
@@ -37,7 +37,7 @@ def _run_id(settings: Settings, given: str | None = None) -> str:
     return settings.run_id or given or f"kwaliteit-{dt.datetime.now():%Y%m%dT%H%M%S}"
 
 
-def controleer_gegevens(
+def check_tables(
     settings: Settings,
     run_id: str,
     *,
@@ -50,10 +50,10 @@ def controleer_gegevens(
     zorg_voor_tabellen(settings, bron)  # the kwaliteit models (dbt, before the warehouse is opened)
     with connect(settings.warehouse) as wh:
         g = Gegevens(wh, settings.peildatum, bron)
-        uitkomsten = valideer(controles, g, run_id)
-        res = verwerk(uitkomsten, controles, g, run_id, started)
+        uitkomsten = validate(controles, g, run_id)
+        res = tally(uitkomsten, controles, g.peildatum, run_id, started)
         log.info(
-            "%d controles op %s (peildatum %s; gelezen uit %s)",
+            "%d checks on %s (peildatum %s; read from %s)",
             len(controles),
             describe(settings.warehouse),
             g.peildatum,
@@ -62,26 +62,26 @@ def controleer_gegevens(
     return res
 
 
-def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+def check(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
     """Run every check, store the counts and findings, and write the page of findings."""
     settings = Settings.resolve(params)
     run_id = _run_id(settings, run_id)
-    res = controleer_gegevens(settings, run_id)
+    res = check_tables(settings, run_id)
     with connect(settings.warehouse) as wh:
-        bewaar(wh, res)
-        pagina_pad = pagina.schrijf(wh, run_id, pagina_dir(settings))
+        save(wh, res)
+        pagina_pad = pagina.write(wh, run_id, pagina_dir(settings))
     gemeenten = sorted({t.gemeentecode for t in res.tellingen if t.gemeentecode})
     blokkerend = sum(1 for b in res.bevindingen if b.ernst == "blokkerend")
     for gm in gemeenten:
         fails = [t for t in res.tellingen if t.gemeentecode == gm and t.afgekeurd]
         log.info(
-            "%s: %d afgekeurd in %d controles",
+            "%s: %d failed in %d checks",
             gm,
             sum(t.afgekeurd for t in fails),
             len(fails),
         )
     if res.fouten:
-        log.error("niet uitgevoerd: %s", ", ".join(f"{k} ({v})" for k, v in res.fouten.items()))
+        log.error("could not run: %s", ", ".join(f"{k} ({v})" for k, v in res.fouten.items()))
     return {
         "run_id": run_id,
         "controles": len(res.controles),
@@ -93,7 +93,7 @@ def controleer(params: dict[str, Any], run_id: str | None = None) -> dict[str, A
     }
 
 
-def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
+def notify(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     """Mail every gemeente for which something changed since the last mail it received; record
     each mail in ``audit.meldingen`` as soon as it is sent.
 
@@ -106,11 +106,11 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
     path = contacten_mod.pad(params.get("contacten"))
     book = contacten_mod.laad(path)  # a broken contacts file is a configuration error: raise
     if path is None:
-        log.info("geen contactenbestand (--contacten of %s): er gaan geen mails uit", contacten_mod.ENV)
+        log.info("no contacts file (--contacten or %s): no mail is sent", contacten_mod.ENV)
     with connect(settings.warehouse) as wh:
         schema.ensure(wh)
         uitvoering = contacten_mod.uitvoering(wh, settings.peildatum or dt.date.today().isoformat())
-        meldingen, stil = stel_op(wh, run_id, book, uitvoering, rapporten=settings.home / "monitor")
+        meldingen, stil = compose(wh, run_id, book, uitvoering, rapporten=settings.home / "monitor")
     smtp = None
     smtp_fout = None
     if any(m.aan for m in meldingen):
@@ -118,7 +118,7 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
             smtp = server()
         except GeenVerbinding as exc:
             smtp_fout = str(exc)
-            log.error("%s: meldingen worden als niet afgeleverd vastgelegd", exc)
+            log.error("%s: the mails are recorded as undelivered", exc)
     totals = {"verzonden": 0, "niet_afgeleverd": 0, "geen_adres": 0, "geen_melding": len(stil)}
     for m in meldingen:
         if not m.aan:
@@ -126,7 +126,7 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
         elif smtp is None:
             status, pogingen, fout = "niet_afgeleverd", 0, smtp_fout
         else:
-            result = verstuur(
+            result = send(
                 bericht(m, book.afzender or smtp.afzender or "regie <regie@localhost>", run_id), smtp
             )
             status, pogingen, fout = result.status, result.pogingen, result.fout
@@ -134,8 +134,8 @@ def meld(params: dict[str, Any], run_id: str) -> dict[str, Any]:
                 # the server is down: one attempt each for the rest, not the full series of retries
                 smtp = dataclasses.replace(smtp, pogingen=1)
         totals[status] += 1
-        log.info("melding %s (%d bevindingen): %s", m.ontvanger, m.bevindingen, status)
-        _leg_vast(settings.warehouse, run_id, m, status, pogingen, fout)
+        log.info("mail to %s (%d findings): %s", m.ontvanger, m.bevindingen, status)
+        _record(settings.warehouse, run_id, m, status, pogingen, fout)
     return totals
 
 
@@ -162,7 +162,7 @@ def bericht(m, afzender: str, run_id: str):
     return Bericht(m.aan, m.onderwerp, m.tekst, m.html, afzender, tuple(bijlagen), tuple(headers))
 
 
-def _leg_vast(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: str | None) -> None:
+def _record(warehouse: str, run_id: str, m, status: str, pogingen: int, fout: str | None) -> None:
     """One row of audit.meldingen, committed at once."""
     import json
 
@@ -208,6 +208,6 @@ def scorecard(params: dict[str, Any], run_id: str) -> str:
 
 def run(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
     """All three steps, as the DAG runs them, in one call (for scripts and tests)."""
-    uitslag = controleer(params, run_id)
-    uitslag["meldingen"] = meld(params, uitslag["run_id"])
+    uitslag = check(params, run_id)
+    uitslag["meldingen"] = notify(params, uitslag["run_id"])
     return uitslag

@@ -113,7 +113,7 @@ def _hook_class():
 
         @property
         def smtp_retry_limit(self) -> int:
-            return 0  # regie's own loop retries, with a pause (verstuur)
+            return 0  # regie's own loop retries, with a pause (send)
 
         def _build_mime_message(self, *args: Any, **kwargs: Any):
             msg, recipients = super()._build_mime_message(*args, **kwargs)
@@ -168,7 +168,7 @@ def _stuur(b: Bericht, conn_id: str) -> None:
         )
 
 
-def verstuur(b: Bericht, s: Server) -> Aflevering:
+def send(b: Bericht, s: Server) -> Aflevering:
     """Try to deliver one mail; never raises."""
     from airflow.providers.common.compat.sdk import AirflowException
 
