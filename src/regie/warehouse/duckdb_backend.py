@@ -47,7 +47,7 @@ class DuckDBWarehouse(Warehouse):
         return self.con.execute(sql, params or []).fetchall()
 
     def query_arrow(self, sql: str, params: tuple | list | None = None) -> pa.Table:
-        return self.con.execute(sql, list(params or [])).to_arrow_table()
+        return self.con.sql(sql, params=list(params or [])).to_arrow_table()
 
     def query_frame(self, sql: str, params: tuple | list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, list(params or [])).df()
