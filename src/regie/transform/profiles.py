@@ -122,6 +122,16 @@ def threshold(value: int | None = None) -> int:
 
 _threshold = threshold
 
+#: Set (to 1) by ``regie run --full-refresh``: the transform DAG's dbt build rebuilds the
+#: incremental models from all their input, as :func:`regie.transform.build` does with
+#: ``full_refresh=True``.
+FULL_REFRESH_ENV = "REGIE_FULL_REFRESH"
+
+
+def full_refresh() -> bool:
+    """Whether this process's dbt builds are full refreshes (``REGIE_FULL_REFRESH``)."""
+    return os.environ.get(FULL_REFRESH_ENV, "").strip().lower() in ("1", "true", "yes", "ja")
+
 
 def dbt_vars(settings: Settings, threshold: int | None = None) -> dict[str, Any]:
     """The ``--vars`` of a run: peildatum and the suppression threshold.
