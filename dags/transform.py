@@ -52,8 +52,8 @@ from cosmos.constants import (  # noqa: E402
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
 from regie.failures import DEFAULT_ARGS  # noqa: E402
-from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, full_refresh, threshold  # noqa: E402
-from regie.transform.profiles import ENV_KEYS  # noqa: E402
+from regie.transform import COSMOS_MANIFEST, dbt_executable, full_refresh, threshold  # noqa: E402
+from regie.transform.profiles import ENV_KEYS, dbt_env_cached  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 MARTS = Asset(name="marts", uri="regie://marts", group="regie")
@@ -83,7 +83,7 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["regie", "dbt"],
     user_defined_macros={
-        "regie_dbt_env": lambda params: dbt_env(dict(params or {})),
+        "regie_dbt_env": lambda params: dbt_env_cached(dict(params or {})),
         "regie_dbt_threshold": lambda: threshold(),
         "regie_dbt_full_refresh": lambda: full_refresh(),
     },
