@@ -23,7 +23,7 @@ from regie.config import Settings
 
 from quality_support import ingest
 
-SCHEMAS = ("intermediate", "marts", "publiek", "historie")
+SCHEMAS = ("staging", "intermediate", "marts", "publiek", "historie")
 
 
 def _cell(value):
@@ -93,14 +93,19 @@ def test_a_new_delivery_builds_the_same_tables_as_a_full_rebuild(generated, tmp_
     first = transform.build(settings, docs=False)
     assert first.ok, first.summary() + "\n" + first.output[-3000:]
 
-    for gemeente in ("GM0518", "GM1916"):  # an uitvoerder for others too (Voorschoten, Wassenaar)
-        new_delivery(landing, gemeente)
+    # Leidschendam-Voorburg delivers for Voorschoten and Wassenaar too; Leiden's latest delivery
+    # is held back by the blocking checks, and so is its copy: that gemeente keeps an older one
+    folders = [new_delivery(landing, gemeente) for gemeente in ("GM1916", "GM0546")]
     ingest(landing, home, warehouse, run_id="tweede")
     incremental = transform.build(settings, docs=False)
     assert incremental.ok, incremental.summary() + "\n" + incremental.output[-3000:]
     assert incremental.peildatum > first.peildatum  # the new deliveries moved the peildatum on
+    held_back = {(b["levering"], b["gemeentecode"]) for b in incremental.blokkades}
+    assert (folders[1], "GM0546") in held_back, sorted(held_back)
     per_levering = {
-        n.unique_id: n.status for n in incremental.nodes if n.unique_id.endswith("int_activiteiten__per_levering")
+        n.unique_id: n.status
+        for n in incremental.nodes
+        if n.unique_id.endswith("int_activiteiten__per_levering")
     }
     assert per_levering == {"model.regie.int_activiteiten__per_levering": "success"}
     built = snapshot(warehouse)
@@ -123,4 +128,3 @@ def test_a_new_delivery_builds_the_same_tables_as_a_full_rebuild(generated, tmp_
     assert full.peildatum == incremental.peildatum
     assert_same(built, snapshot(warehouse))
     assert_same(published, snapshot(tmp_path / "regie_publicatie.duckdb", ("marts", "publiek", "historie")))
-
