@@ -91,6 +91,68 @@ def dag_states(output: str) -> dict[str, str]:
     return out
 
 
+_STAMP = r"^(\d{4}-\d\d-\d\dT[0-9:.]+)Z "
+
+
+def _when(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp)
+
+
+def run_log(home: Path) -> Path | None:
+    """The log of the latest ``regie run`` under ``home``."""
+    logs = sorted((home / "logs").glob("regie-*.log"), key=lambda p: p.stat().st_mtime)
+    return logs[-1] if logs else None
+
+
+def task_parts(log: Path | None) -> dict[str, dict[str, float]]:
+    """Seconds per task, per DAG, from a ``regie run`` log (``[DAG TEST] starting`` .. ``end task``);
+    the transform DAG's per-node dbt tasks are summed as ``dbt node tasks (n)``, and the
+    producer's ``dbt build`` split into start-up and parse, and running the nodes."""
+    out: dict[str, dict[str, float]] = {}
+    if log is None or not log.is_file():
+        return out
+    dag = None
+    started: dict[str, dt.datetime] = {}
+    nodes = 0
+    dbt_start = parse_end = None
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.match(_STAMP, line)
+        if not m:
+            continue
+        when = _when(m.group(1))
+        if s := re.search(r"\[DAG TEST\] starting task_id=(\S+)", line):
+            started[s.group(1)] = when
+        elif s := re.search(r"running task <TaskInstance: (\w+)\.", line):
+            dag = s.group(1)
+        elif (s := re.search(r"\[DAG TEST\] end task task_id=(\S+)", line)) and s.group(1) in started:
+            task = s.group(1)
+            seconds = (when - started.pop(task)).total_seconds()
+            parts = out.setdefault(dag or "?", {})
+            if task.startswith("dbt.") and "producer" not in task:
+                nodes += 1
+                task = "dbt node tasks"
+            parts[task] = parts.get(task, 0.0) + seconds
+        elif "Running with dbt=" in line and dbt_start is None:
+            dbt_start = when
+        elif re.search(r"\d\d:\d\d:\d\d  Found \d+ models", line) and dbt_start and parse_end is None:
+            parse_end = when
+        elif (s := re.search(r"Finished running .* \(([0-9.]+)s\)", line)) and parse_end:
+            parts = out.setdefault("dbt build (producer)", {})
+            parts["dbt start-up and parse"] = (parse_end - dbt_start).total_seconds()
+            parts["running the nodes"] = float(s.group(1))
+    if "transform" in out and "dbt node tasks" in out["transform"]:
+        out["transform"][f"dbt node tasks ({nodes})"] = out["transform"].pop("dbt node tasks")
+    return out
+
+
+def format_parts(parts: dict[str, dict[str, float]]) -> list[str]:
+    return [
+        f"  - {dag}: "
+        + ", ".join(f"{task} {sec:.1f} s" for task, sec in sorted(tasks.items(), key=lambda kv: -kv[1]))
+        for dag, tasks in parts.items()
+    ]
+
+
 def ledger(warehouse: Path) -> dict[str, int]:
     import duckdb
 
@@ -438,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         full = regie_run(full_dir / "home", full_dir / "landing", env, work / "full.out")
         load_after = os.getloadavg()[0]
         totals = ledger(full_dir / "home" / "regie.duckdb")
+        full_parts = task_parts(run_log(full_dir / "home"))
 
         gemeente = (
             "GM0518"
@@ -447,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         folder, delivery_rows = new_delivery(full_dir / "landing", gemeente)
         print(f"national: regie run with one new delivery ({folder}) ...", flush=True)
         again = regie_run(full_dir / "home", full_dir / "landing", env, work / "again.out")
+        again_parts = task_parts(run_log(full_dir / "home"))
+        fixed_parts_log = task_parts(run_log(small / "home"))
 
         per_dag = dag_seconds(full.output)
         per_dag_again = dag_seconds(again.output)
@@ -499,6 +564,13 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v}" for k, v in states.items()),
             f"- regie per DAG, fixed-cost run: {dags(per_dag_fixed)}",
             f"- regie per DAG, one new delivery: {dags(per_dag_again)}",
+            "- seconds per task (from each run's log; `dbt node tasks` are the Cosmos tasks that report "
+            "the producer's outcome per model and seed), full run:",
+            *format_parts(full_parts),
+            "- the same, one new delivery:",
+            *format_parts(again_parts),
+            "- the same, fixed-cost run:",
+            *format_parts(fixed_parts_log),
             f"- bare DuckDB: {bare_result['rows']:,} rows read; figures (rows): "
             + ", ".join(f"{k} {v}" for k, v in bare_result["figures"].items()),
             f"- pandas: {pandas_result['rows']:,} rows read; figures (rows): "

@@ -17,10 +17,11 @@ database.
 
 Two ways to execute, chosen with ``REGIE_TRANSFORM_MODE`` when the DAG is parsed:
 
-* ``watcher`` (default): one ``dbt build`` for the whole project (the producer
-  task); each model's task and each model's test task report that build's
-  outcome for their node (Cosmos ExecutionMode.WATCHER). ~1 minute on the
-  sample data.
+* ``watcher`` (default): one ``dbt build`` for the whole project, its data
+  tests included (the producer task; dbt's unit tests run in the test suite); each model's and seed's task reports
+  that build's outcome for its node (Cosmos ExecutionMode.WATCHER). A failing
+  test fails the producer, and with it the run: nothing is published. There is
+  no task per test (that was ~80 tasks, each ~0.7 s under ``regie run``).
 * ``local``: one dbt subprocess per model, ``dbt build --select <model>``, its
   tests included (TestBehavior.BUILD). ~5 minutes on the sample data: dbt's
   start-up and parse are paid ~70 times.
@@ -50,8 +51,8 @@ from cosmos.constants import (  # noqa: E402
 
 from regie.dagfactory import RUN_PARAMS, WAREHOUSE_POOL, raw_asset  # noqa: E402
 from regie.failures import DEFAULT_ARGS  # noqa: E402
-from regie.transform import COSMOS_MANIFEST, dbt_env, dbt_executable, project_dir, threshold  # noqa: E402
-from regie.transform.profiles import ENV_KEYS  # noqa: E402
+from regie.transform import COSMOS_MANIFEST, dbt_executable, full_refresh, project_dir, threshold  # noqa: E402
+from regie.transform.profiles import ENV_KEYS, dbt_env_cached  # noqa: E402
 
 PROJECT = project_dir()
 MARTS = Asset(name="marts", uri="regie://marts", group="regie")
@@ -81,8 +82,9 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["regie", "dbt"],
     user_defined_macros={
-        "regie_dbt_env": lambda params: dbt_env(dict(params or {})),
+        "regie_dbt_env": lambda params: dbt_env_cached(dict(params or {})),
         "regie_dbt_threshold": lambda: threshold(),
+        "regie_dbt_full_refresh": lambda: full_refresh(),
     },
     doc_md=__doc__,
 ) as dag:
@@ -104,14 +106,17 @@ with DAG(
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
-            # the watcher's single `dbt build` runs the tests; Cosmos shows them per model
-            test_behavior=TestBehavior.AFTER_EACH if WATCHER else TestBehavior.BUILD,
+            # watcher: the single `dbt build` runs every test (below); a failing test fails that
+            # build, and so the run, without a task per test (~80 tasks of ~0.7 s each in-process)
+            test_behavior=TestBehavior.NONE if WATCHER else TestBehavior.BUILD,
             # tests between two models (relationships) get a task after both
             should_detach_multiple_parents_tests=True,
             emit_datasets=False,
         ),
         operator_args={
             "pool": WAREHOUSE_POOL,
+            # `regie run --full-refresh`: rebuild the incremental models from all their input
+            "full_refresh": "{{ regie_dbt_full_refresh() }}",
             "install_deps": False,
             "append_env": True,
             "env": {key: "{{ regie_dbt_env(params)['" + key + "'] }}" for key in ENV_KEYS},
@@ -129,6 +134,11 @@ with DAG(
         # in-process (`regie run`, dag.test()), where a waiting sensor would block it.
         # A failed build still lets every per-node task report its own node's outcome.
         producer = dag.get_task("dbt.dbt_producer_watcher")
+        # With TestBehavior.NONE Cosmos limits the producer's `dbt build` to models, seeds and
+        # snapshots (--resource-type); the data tests belong in it: add them back. dbt's unit
+        # tests (the models' logic on fixed rows) are left to the test suite, as in
+        # regie.transform.build.
+        producer.dbt_cmd_flags = [*(producer.dbt_cmd_flags or []), "--resource-type", "test"]
         # The per-node tasks only read the producer's outcome; they run dbt themselves only
         # when retried after a lost producer, and regie-dbt then takes the DuckDB file's
         # lock (regie.processes). Outside the one-slot pool they do not queue behind each

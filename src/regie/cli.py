@@ -144,6 +144,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except Refusal as exc:
         return _refuse(exc)
     _contacts(args.contacten)
+    if args.full_refresh:
+        from .transform.profiles import FULL_REFRESH_ENV
+
+        os.environ[FULL_REFRESH_ENV] = "1"  # read by the transform DAG's dbt tasks (this process)
     return _run(checked.settings, args.until)
 
 
@@ -301,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("ingest", "transform", "quality", "monitor"),
         default="quality",
         help="stop after this step (default: ingest, transform, quality; monitor: also every gemeente's report)",
+    )
+    r.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from all their input, not only what is new (same figures)",
     )
     r.set_defaults(func=cmd_run)
 

@@ -122,6 +122,16 @@ def threshold(value: int | None = None) -> int:
 
 _threshold = threshold
 
+#: Set (to 1) by ``regie run --full-refresh``: the transform DAG's dbt build rebuilds the
+#: incremental models from all their input, as :func:`regie.transform.build` does with
+#: ``full_refresh=True``.
+FULL_REFRESH_ENV = "REGIE_FULL_REFRESH"
+
+
+def full_refresh() -> bool:
+    """Whether this process's dbt builds are full refreshes (``REGIE_FULL_REFRESH``)."""
+    return os.environ.get(FULL_REFRESH_ENV, "").strip().lower() in ("1", "true", "yes", "ja")
+
 
 def dbt_vars(settings: Settings, threshold: int | None = None) -> dict[str, Any]:
     """The ``--vars`` of a run: peildatum and the suppression threshold.
@@ -131,6 +141,27 @@ def dbt_vars(settings: Settings, threshold: int | None = None) -> dict[str, Any]
     not build figures (parse, docs).
     """
     return {"peildatum": _peildatum(settings), "threshold": _threshold(threshold)}
+
+
+_ENV_CACHE: dict[str, dict[str, str]] = {}
+
+
+def dbt_env_cached(params: dict[str, Any] | None = None) -> dict[str, str]:
+    """:func:`dbt_env` for the transform DAG's templates: every dbt task renders each of
+    ``ENV_KEYS`` from it (~60 tasks x 10 keys a run, ~30 ms a call); the same run
+    parameters and ``REGIE_*`` variables give the same answer, so it is computed once."""
+    import json
+
+    key = json.dumps(
+        [params or {}, sorted((k, v) for k, v in os.environ.items() if k.startswith("REGIE_"))],
+        sort_keys=True,
+        default=str,
+    )
+    if key not in _ENV_CACHE:
+        if len(_ENV_CACHE) > 64:
+            _ENV_CACHE.clear()
+        _ENV_CACHE[key] = dbt_env(dict(params or {}))
+    return dict(_ENV_CACHE[key])
 
 
 def dbt_env(params: dict[str, Any] | Settings | None = None) -> dict[str, str]:

@@ -195,6 +195,7 @@ def build(
     docs: bool = True,
     check: bool = False,
     publish: bool = True,
+    unit_tests: bool = False,
 ) -> BuildResult:
     """A whole transform run, as the transform DAG does it (regie.transform.flow):
 
@@ -202,7 +203,12 @@ def build(
     default the latest delivery date; one before the first delivery raises
     regie.peildatum.PeildatumFout before anything changes), ``dbt build``, then
     publiek and historie, then the publication (``publish=False`` stops before it),
-    and ``dbt docs generate`` into ``<home>/dbt/docs``.
+    and ``dbt docs generate`` into ``<home>/dbt/docs`` (when the project changed).
+
+    ``full_refresh`` rebuilds the incremental models from all their input
+    (``regie run --full-refresh``). ``unit_tests`` also runs dbt's unit tests: they
+    test the models' logic on fixed rows, not the data, so a production run leaves
+    them to the test suite (``make test``), which runs them on every build it does.
     """
     import dataclasses
 
@@ -215,7 +221,9 @@ def build(
     steps["controles"] = time.monotonic() - started
     built = dataclasses.replace(settings, peildatum=verdict["peildatum"])
     started = time.monotonic()
-    result = dbt_build(built, full_refresh=full_refresh, threshold=threshold, docs=docs, check=check)
+    result = dbt_build(
+        built, full_refresh=full_refresh, threshold=threshold, docs=docs, check=check, unit_tests=unit_tests
+    )
     steps["dbt"] = time.monotonic() - started
     result.peildatum = verdict["peildatum"]
     result.blokkades = verdict["blokkades"]
@@ -240,8 +248,10 @@ def dbt_build(
     threshold: int | None = None,
     docs: bool = True,
     check: bool = False,
+    unit_tests: bool = True,
 ) -> BuildResult:
-    """``dbt build`` alone (seeds, models, tests, unit tests), then ``dbt docs generate``.
+    """``dbt build`` alone (seeds, models, tests; unit tests unless ``unit_tests=False``), then
+    ``dbt docs generate``.
 
     Uses the verdict the blocking checks last recorded for the peildatum (none: no
     delivery is in force); use :func:`build` for a whole run. The docs site lands in
@@ -257,6 +267,8 @@ def dbt_build(
         args += ["--select", select]
     if exclude:
         args += ["--exclude", exclude]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     result = run_dbt(settings, args, threshold=threshold, check=check)
@@ -269,7 +281,32 @@ def dbt_build(
     return result
 
 
-def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildResult:
+def docs_fingerprint(settings: Settings) -> str:
+    """What the docs site depends on: the project's files, dbt's version, the warehouse.
+
+    Not the peildatum or the data: the site describes the models and their columns
+    (the catalog's types), which follow from the project and the backend alone.
+    """
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    root = project_dir()
+    for folder in ("models", "macros", "seeds", "tests"):
+        for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update((root / "dbt_project.yml").read_bytes())
+    for dist in ("dbt-core", "dbt-duckdb", "dbt-postgres"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    digest.update(settings.warehouse.encode())
+    return digest.hexdigest()
+
+
+def docs_generate(settings: Settings, *, threshold: int | None = None, force: bool = False) -> BuildResult:
     """``dbt docs generate --static``: the docs site as one file, ``<home>/dbt/docs/index.html``.
 
     dbt's plain ``index.html`` fetches ``manifest.json`` and ``catalog.json`` from beside it,
@@ -278,11 +315,27 @@ def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildR
     (``send_anonymous_usage_stats: false``), so the page's code never loads dbt's tracker: it
     makes no request outside the file. Runs in the build's own target folder so dbt can reuse
     its parse.
+
+    Skipped (ok, 0 seconds) when the site in place was made from the same project, dbt and
+    warehouse (:func:`docs_fingerprint`, kept in ``<home>/dbt/docs.fingerprint``): a full
+    parse and catalog cost as much as a small build, on every run, for the same page.
+    ``force`` makes it anyway.
     """
+    docs = dbt_home(settings.home) / "docs"
+    stamp = dbt_home(settings.home) / "docs.fingerprint"
+    fingerprint = docs_fingerprint(settings)
+    if not force and (docs / "index.html").is_file():
+        try:
+            same = stamp.read_text(encoding="utf-8").strip() == fingerprint
+        except OSError:
+            same = False
+        if same:
+            log.info("dbt docs: the site in %s is current (project unchanged)", docs)
+            return BuildResult(command=["docs", "generate"], returncode=0, seconds=0.0, docs_dir=docs)
+    stamp.unlink(missing_ok=True)
     result = run_dbt(settings, ["docs", "generate", "--static"], threshold=threshold)
     if result.ok:
         source = dbt_home(settings.home) / "target"
-        docs = dbt_home(settings.home) / "docs"
         docs.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in ("manifest.json", "catalog.json"):  # an older site's separate files
             (docs / stale).unlink(missing_ok=True)
@@ -290,6 +343,7 @@ def docs_generate(settings: Settings, *, threshold: int | None = None) -> BuildR
         shutil.copyfile(source / "static_index.html", tmp)
         tmp.replace(docs / "index.html")
         result.docs_dir = docs
+        stamp.write_text(fingerprint + "\n", encoding="utf-8")
     return result
 
 
