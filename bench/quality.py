@@ -8,11 +8,11 @@ Not a test and not timed by CI. It
    (``regie.transform.build``: the blocking checks, dbt, publiek, historie); neither is timed
    here (``bench/ingest.py`` and ``bench/transform.py`` measure those);
 3. times, each as a separate process (wall time and peak resident set size from ``os.wait4``):
-   the checks as the ``quality`` DAG's ``controleer`` task runs them (every check, the counts
+   the checks as the ``quality`` DAG's ``check`` task runs them (every check, the counts
    and findings saved, the page of findings written); GX alone on the ``kwaliteit`` relations
    the checks left (what the checks cost once those relations are dbt models; skipped by code
    that has none); and the blocking gate as the transform DAG's first task runs it
-   (``regie.quality.poort.beoordeel``);
+   (``regie.quality.blocking.beoordeel``);
 4. prints a markdown table and writes it to ``bench/results/quality-<duckdb|postgresql>-<date>.md``
    (git-ignored).
 
@@ -88,7 +88,7 @@ def child(action: str, params: dict) -> None:
         # those relations are dbt models (built by `dbt build`, not by the checks)
         import datetime as dt
 
-        from regie.quality.catalogus import laad_controles
+        from regie.quality.catalogus import load_checks
         from regie.quality.resultaten import tally
         from regie.warehouse import connect
 
@@ -101,7 +101,7 @@ def child(action: str, params: dict) -> None:
             print(json.dumps({"ok": True, "seconds": None}))
             return
         started = time.monotonic()
-        controles = laad_controles()
+        controles = load_checks()
         with connect(settings.warehouse) as wh:
             v = validate_in_warehouse(controles, wh, "bench-gx")
             res = tally(v, controles, settings.peildatum, "bench-gx", dt.datetime.now())
@@ -111,10 +111,10 @@ def child(action: str, params: dict) -> None:
             )
         )
     elif action == "gate":
-        from regie.quality import poort
+        from regie.quality import blocking
 
         started = time.monotonic()
-        result = poort.beoordeel(params, "bench-gate")
+        result = blocking.judge(params, "bench-gate")
         print(
             json.dumps(
                 {"ok": True, "seconds": time.monotonic() - started, "blokkades": len(result["blokkades"])}
@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         load_after = os.getloadavg()[0]
 
         rows = [
-            ("checks: `regie.quality.tasks.check`, the `quality` DAG task `controleer` (all checks, saved, page written)", checks, checks_r),
-            ("blocking gate: `regie.quality.poort.beoordeel` (blocking checks, every round)", gate, gate_r),
+            ("checks: `regie.quality.tasks.check`, the `quality` DAG task `check` (all checks, saved, page written)", checks, checks_r),
+            ("blocking gate: `regie.quality.blocking.beoordeel` (blocking checks, every round)", gate, gate_r),
         ]
         if gx_r.get("seconds") is not None:
             rows.insert(

@@ -53,14 +53,14 @@ def _run_id(params: dict) -> str:
 )
 def quality():
     @task(pool=WAREHOUSE_POOL)
-    def controleer(params=None) -> dict:
+    def check(params=None) -> dict:
         from regie.quality import tasks
 
         params = dict(params or {})
         return tasks.check(params, _run_id(params))
 
     @task(pool=WAREHOUSE_POOL)
-    def meld(uitslag: dict, params=None) -> dict:
+    def notify(uitslag: dict, params=None) -> dict:
         from regie.quality import tasks
 
         return tasks.notify(dict(params or {}), uitslag["run_id"])
@@ -80,9 +80,9 @@ def quality():
         p = publication.publish(dict(params or {}), uitslag["run_id"], verplicht=False)
         return None if p is None else {"doel": p.doel, "tabellen": p.tabellen}
 
-    uitslag = controleer()
+    uitslag = check()
     publish(uitslag)
-    meld(uitslag) >> scorecard(uitslag)
+    notify(uitslag) >> scorecard(uitslag)
 
 
 quality()

@@ -114,7 +114,7 @@ def test_kill_during_dbt_and_during_quality_then_restart(reference_run, tmp_path
 
     # 2. restarted, and killed again while the quality checks run or mail
     run = Run(*places)
-    wait_for("the quality DAG", lambda: run.saw("DAG quality", "task meld"), 900, 0.05)
+    wait_for("the quality DAG", lambda: run.saw("DAG quality", "task notify"), 900, 0.05)
     run.kill()
     assert processes.in_session(run.proc.pid) == []
 

@@ -82,7 +82,7 @@ def test_dag_folder_imports_without_errors_or_heavy_imports():
         for t in result["tasks"]["transform"]
     ), sorted(result["tasks"]["transform"])[:20]
     assert result["outlets"]["transform"] == ["regie://marts/"]  # Airflow normalises the URI
-    assert result["tasks"]["quality"] == ["controleer", "meld", "publish", "scorecard"]
+    assert result["tasks"]["quality"] == ["check", "notify", "publish", "scorecard"]
     assert result["tasks"]["monitor"] == ["rapporten"]
     assert result["outlets"]["ingest_duo"] == ["regie://raw/duo"]
     assert result["outlets"]["ingest_gemeente"] == ["regie://raw/gemeente"]

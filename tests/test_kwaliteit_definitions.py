@@ -28,7 +28,7 @@ from regie import normen
 from regie.config import Settings
 from regie.ingest.landing import EARLIEST_LEVERDATUM
 from regie.quality import gegevens
-from regie.quality.catalogus import laad_controles
+from regie.quality.catalogus import load_checks
 from regie.sources.catalog import SOURCES
 from regie.transform import run_dbt
 from regie.transform.project import project_dir
@@ -145,7 +145,7 @@ def test_every_check_table_has_the_columns_its_expectations_name_and_no_identifi
     (its arguments, its row condition, its sentence), the standard columns, and no column
     that identifies a person."""
     wanted: dict[str, set[str]] = {naam: set(gegevens.STANDAARD_KOLOMMEN) for naam in gegevens.TABELLEN}
-    for c in laad_controles():
+    for c in load_checks():
         for v in c.verwachtingen:
             kwargs = v.gx.configuration.kwargs
             cols = {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from regie import resources
-from regie.quality.catalogus import laad_controles, modules_met_controles
+from regie.quality.catalogus import load_checks, modules_met_controles
 from regie.runner import dags_folder
 from regie.transform.project import project_dir
 
@@ -33,7 +33,7 @@ _PROBE = r"""
 import importlib, json
 import regie
 from regie import normen
-from regie.quality.catalogus import laad_controles
+from regie.quality.catalogus import load_checks
 from regie.runner import dags_folder
 from regie.transform.project import project_dir, static_profiles_dir
 print(json.dumps({
@@ -44,7 +44,7 @@ print(json.dumps({
     "dags": str(dags_folder()),
     "dag_files": sorted(p.name for p in dags_folder().glob("*.py")),
     "expectations": importlib.import_module("regie.expectations.levering").__file__,
-    "controles": [c.code for c in laad_controles()],
+    "controles": [c.code for c in load_checks()],
     "pip_termijn_dagen": normen.geheel("pip_termijn_dagen"),
 }))
 """
@@ -170,5 +170,5 @@ def test_the_wheel_holds_the_project_files_and_an_installed_copy_finds_them(tmp_
     assert found["dags"] == str(package / "dags")
     assert found["dag_files"] == sorted(p.name for p in (ROOT / "dags").glob("*.py"))
     assert found["expectations"] == str(package / "expectations" / "levering.py")
-    assert found["controles"] == [c.code for c in laad_controles()]
+    assert found["controles"] == [c.code for c in load_checks()]
     assert found["pip_termijn_dagen"] == 70

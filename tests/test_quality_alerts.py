@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from regie.quality import contacten, scorecard_text, tasks
-from regie.quality.catalogus import laad_controles
+from regie.quality.catalogus import load_checks
 from regie.warehouse import connect
 
 from conftest import TEST_KEY
@@ -42,7 +42,7 @@ from quality_support import (
 
 LV, VOORSCHOTEN, WASSENAAR, LEIDEN, OEGSTGEEST = "GM1916", "GM0626", "GM0629", "GM0546", "GM0579"
 #: check code -> the Dutch name a mail shows (the code never appears in a mail)
-NAAM = {c.code: c.naam for c in laad_controles()}
+NAAM = {c.code: c.naam for c in load_checks()}
 BEREIK = {
     LV: {LV, VOORSCHOTEN, WASSENAAR},
     VOORSCHOTEN: {VOORSCHOTEN},

@@ -16,7 +16,7 @@ import pytest
 
 from regie import transform
 from regie.config import Settings
-from regie.quality import poort, scorecard_text, tasks
+from regie.quality import blocking, scorecard_text, tasks
 from regie.warehouse import connect
 
 from conftest import TEST_KEY
@@ -196,11 +196,11 @@ def test_the_verdict_is_a_function_of_the_data(gebouwd, tmp_path):
     root, _, _ = gebouwd
     params = _params(root, tmp_path)
     cols = "peildatum, bron, uitvoerder, leverdatum, levering, gemeentecode, controles, afgekeurd, in_kracht_leverdatum, besluit"
-    poort.beoordeel({**params, "run_id": "a"})
+    blocking.judge({**params, "run_id": "a"})
     with connect(params["warehouse"], read_only=True) as wh:
         first = wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all")
         judged = wh.query("select peildatum, path, versie from audit.kwaliteit_beoordelingen order by all")
-    poort.beoordeel({**params, "run_id": "b"})
+    blocking.judge({**params, "run_id": "b"})
     with connect(params["warehouse"], read_only=True) as wh:
         assert wh.query(f"select {cols} from audit.kwaliteit_blokkades order by all") == first
         assert (
@@ -218,7 +218,7 @@ def test_a_delivery_arriving_after_the_gate_waits_for_the_next_run(gebouwd, tmp_
     """Staging only uses what the checks judged: a delivery loaded between the gate and dbt is not used."""
     root, _, _ = gebouwd
     params = {**_params(root, tmp_path, "ingested.duckdb"), "peildatum": "2025-02-26"}
-    poort.beoordeel(params)  # the gate judges what is there on 26 February ...
+    blocking.judge(params)  # the gate judges what is there on 26 February ...
     monkeypatch.setenv("REGIE_PSEUDONIEM_SLEUTEL", TEST_KEY)
     late = tmp_path / "late"
     write_landing(

@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from regie.quality import scorecard_text, tasks
-from regie.quality.catalogus import laad_controles
+from regie.quality.catalogus import load_checks
 from regie.quality.model import BLOKKEREND, CATEGORIEEN, DOMEINEN, ERNSTEN
 from regie.quality.resultaten import bevindingen, tellingen
 from regie.warehouse import connect
@@ -24,7 +24,7 @@ from conftest import TEST_KEY
 from privacy import needles, scan_files
 from quality_support import PEILDATUM, ingest, scenario
 
-CHECKS = [c.code for c in laad_controles()]
+CHECKS = [c.code for c in load_checks()]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def _flagged(found, check: str) -> set[tuple[str | None, str]]:
 
 
 def test_every_check_is_named_for_its_users_and_has_a_severity():
-    controles = laad_controles()
+    controles = load_checks()
     assert len(controles) >= 19
     for c in controles:
         assert c.ernst in ERNSTEN and c.categorie in CATEGORIEEN and c.domein in DOMEINEN
@@ -228,7 +228,7 @@ def test_every_check_is_documented():
     from conftest import ROOT
 
     doc = (ROOT / "docs" / "quality.md").read_text(encoding="utf-8")
-    for c in laad_controles():
+    for c in load_checks():
         assert f"| `{c.code}` | {c.naam} | {c.ernst} |" in doc, c.code
 
 

@@ -43,7 +43,7 @@ def test_quality_dag_parses_without_heavy_imports():
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["errors"] == {}
-    assert result["tasks"] == ["controleer", "meld", "publish", "scorecard"]
+    assert result["tasks"] == ["check", "notify", "publish", "scorecard"]
     assert result["assets"] == ["regie://marts/"] or result["assets"] == ["regie://marts"]
     assert set(result["params"]) >= {"landing", "warehouse", "home", "peildatum", "run_id", "contacten"}
     assert result["heavy"] == []

@@ -15,7 +15,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from regie.quality import poort, tasks
+from regie.quality import blocking, tasks
 from regie.quality.gegevens import TABELLEN, Gegevens
 from regie.quality.resultaten import bevindingen
 from regie.warehouse import connect
@@ -110,11 +110,11 @@ def test_the_checks_in_force_and_the_gates_candidates_give_the_same_tables(gegen
         }
     )
     # the blocking checks judge first (they hold back Leiden's DUO and municipal deliveries)
-    verdict = poort.beoordeel(settings.as_params())
+    verdict = blocking.judge(settings.as_params())
     assert {b["gemeentecode"] for b in verdict["blokkades"]} == {"GM0546"}
     bouw(settings, "in_kracht")
     with connect(settings.warehouse) as wh:
-        zet_kandidaat_blokkades(wh, params["peildatum"], poort.tegenhoudingen(wh, params["peildatum"]))
+        zet_kandidaat_blokkades(wh, params["peildatum"], blocking.tegenhoudingen(wh, params["peildatum"]))
         in_kracht = Gegevens(wh, params["peildatum"], "staging")
         kandidaat = Gegevens(wh, params["peildatum"], "raw")
         for name in TABELLEN:

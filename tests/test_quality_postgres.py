@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiosmtpd.controller import Controller
 
-from regie.quality import poort, scorecard_text, tasks
+from regie.quality import blocking, scorecard_text, tasks
 from regie.quality.resultaten import bevindingen
 from regie.warehouse import connect
 
@@ -19,7 +19,7 @@ def test_checks_blocking_and_mail_on_postgres(tmp_path, pg_url, key_env, monkeyp
     ingest(tmp_path / "landing", tmp_path / "home", pg_url)
     params = {"warehouse": pg_url, "home": str(tmp_path / "home"), "peildatum": PEILDATUM, "run_id": "pg"}
 
-    verdict = poort.beoordeel(params)
+    verdict = blocking.judge(params)
     assert {(b["levering"], b["gemeentecode"]) for b in verdict["blokkades"]} == {
         ("begeleiding/VWN/2025-02-25", "GM0579"),
         ("duo/2025-02-25", "GM0579"),

@@ -3,7 +3,7 @@
 The flow of a transform run (the same functions for the DAG, ``regie run``,
 ``regie.transform.build`` and the tests)::
 
-    regie.quality.poort.beoordeel   the blocking checks judge the deliveries; work area "in aanbouw"
+    regie.quality.blocking.beoordeel   the blocking checks judge the deliveries; work area "in aanbouw"
     dbt build                       staging -> intermediate -> marts, in the work area
     prepare                         publiek (suppressed) and historie, from the marts; work area "gereed"
     publish                         the published schemas marts, publiek, historie switch at once

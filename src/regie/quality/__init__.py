@@ -3,7 +3,7 @@
     regie.quality.tasks.check(params)        run every check (GX), store counts and findings
     regie.quality.tasks.notify(params, run_id)      mail each gemeente about its own records
     regie.quality.scorecard_text(warehouse, run_id)
-    regie.quality.poort.beoordeel(params)         the blocking checks: which deliveries a build may use
+    regie.quality.blocking.beoordeel(params)         the blocking checks: which deliveries a build may use
 
 The checks themselves are code in ``expectations/``; see docs/quality.md.
 Importing this package is cheap: the heavy parts load on first use.

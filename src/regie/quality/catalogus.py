@@ -26,7 +26,7 @@ def modules_met_controles() -> list[str]:
     return sorted(names, key=lambda name: (VOLGORDE.get(name, 99), name))
 
 
-def laad_controles(codes: set[str] | None = None) -> list[Controle]:
+def load_checks(codes: set[str] | None = None) -> list[Controle]:
     """Every check, in module order (volledigheid, geldigheid, ...); optionally only ``codes``."""
     out: list[Controle] = []
     seen: set[str] = set()

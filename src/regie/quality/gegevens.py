@@ -18,7 +18,7 @@ Which deliveries they show (dbt var ``kwaliteit_keuze``):
   the quality DAG checks.
 - ``kandidaat`` (schema ``kwaliteit_kandidaat``, over ``staging_kandidaat``):
   every loaded delivery on or before the peildatum, minus what the blocking gate
-  (regie.quality.poort) holds back so far (``audit.kwaliteit_kandidaat_blokkades``).
+  (regie.quality.blocking) holds back so far (``audit.kwaliteit_kandidaat_blokkades``).
   The gate builds these views (:func:`bouw`) before it judges, so it never
   changes what the marts are built from; as views they show each new state of
   the working table at once, without another dbt run.

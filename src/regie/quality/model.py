@@ -12,7 +12,7 @@ Severities:
 - ``blokkerend``: the data cannot be right (a date after the delivery, two open
   routes for one person). The delivery is held back for the gemeente concerned:
   its figures stay on the delivery before, until the source is corrected
-  (regie.quality.poort).
+  (regie.quality.blocking).
 - ``waarschuwing``: the registration is incomplete or disagrees with another
   source. Reported, never blocking.
 """

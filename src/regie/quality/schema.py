@@ -16,7 +16,7 @@
   blocking checks judged before the last build (staging uses no other file).
 - ``audit.kwaliteit_blokkades``: per peildatum the deliveries held back by a
   failing blocking check, for which gemeenten, and which delivery stays in force.
-  Staging reads both (dbt sources); see regie.quality.poort.
+  Staging reads both (dbt sources); see regie.quality.blocking.
 - ``audit.meldingen``: every alert: to whom, whether it was delivered, and what
   it was about (a fingerprint): the next mail goes only when that changed since
   the last mail the gemeente received. One row per mail, written as soon as the

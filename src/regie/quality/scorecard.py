@@ -3,7 +3,7 @@
 The score of a gemeente is the average, over the checks that applied to it,
 of the share of its records that passed: 100 means every record passed every
 check. Next to it the failing checks, worst first, each with the previous
-run's count, and any delivery held back from the figures (regie.quality.poort).
+run's count, and any delivery held back from the figures (regie.quality.blocking).
 
 The score is computed here and nowhere else (:func:`score`), and a card's
 headline is worded here and nowhere else (:func:`kop`): the terminal, the
@@ -156,9 +156,9 @@ def blokkades_van_run(wh: Warehouse, run_id: str) -> pd.DataFrame:
     """The deliveries held back in the build this run checked: the gate's verdict for the run's peildatum.
 
     One row per held-back delivery and gemeente whose figures keep the earlier
-    delivery (regie.quality.poort), whichever DAG run recorded it.
+    delivery (regie.quality.blocking), whichever DAG run recorded it.
     """
-    from .poort import blokkades
+    from .blocking import blokkades
 
     empty = pd.DataFrame(columns=["bron", "gemeentecode", "besluit", "controles", "levering"])
     run = resultaten.run_info(wh, run_id)

@@ -17,7 +17,7 @@ from ..config import Settings
 from ..warehouse import connect, describe
 from . import contacten as contacten_mod
 from . import pagina, schema
-from .catalogus import laad_controles
+from .catalogus import load_checks
 from .gegevens import Gegevens, zorg_voor_tabellen
 from .meldingen import compose
 from .resultaten import Resultaat, save, tally
@@ -45,7 +45,7 @@ def check_tables(
     bron: str = "auto",
 ) -> Resultaat:
     """Load the tables, run the checks (all, or those of one severity), count per gemeente."""
-    controles = [c for c in laad_controles() if alleen_ernst is None or c.ernst == alleen_ernst]
+    controles = [c for c in load_checks() if alleen_ernst is None or c.ernst == alleen_ernst]
     started = dt.datetime.now().replace(microsecond=0)
     zorg_voor_tabellen(settings, bron)  # the kwaliteit models (dbt, before the warehouse is opened)
     with connect(settings.warehouse) as wh:

@@ -63,7 +63,7 @@ from .. import peildatum as peildatum_mod
 from ..config import Settings
 from ..warehouse import Warehouse, connect
 from . import schema
-from .catalogus import laad_controles
+from .catalogus import load_checks
 from .gegevens import (
     STAGING,
     Gegevens,
@@ -108,12 +108,12 @@ class Oordeel:
 
 
 def _run_id(settings: Settings, given: str | None) -> str:
-    return settings.run_id or given or f"poort-{dt.datetime.now():%Y%m%dT%H%M%S}"
+    return settings.run_id or given or f"blocking-{dt.datetime.now():%Y%m%dT%H%M%S}"
 
 
 def blokkerende_controles() -> list[Controle]:
     """The blocking checks, built afresh (a GX expectation belongs to one suite, so one set per round)."""
-    return [c for c in laad_controles() if c.ernst == BLOKKEREND]
+    return [c for c in load_checks() if c.ernst == BLOKKEREND]
 
 
 def _kandidaten(wh: Warehouse) -> pd.DataFrame:
@@ -283,7 +283,7 @@ def _date(v) -> dt.date | None:
     )
 
 
-def beoordeel(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+def judge(params: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
     """The gate as a task: resolve the peildatum, judge, record. Returns what the build needs (JSON-able)."""
     settings = Settings.resolve(params)
     run_id = _run_id(settings, run_id)
