@@ -108,7 +108,7 @@ def test_serve_with_celery_runs_dropped_deliveries_to_mail_and_stops_clean(refer
     controller.start()
     env = regie_env(AIRFLOW_CONN_SMTP_DEFAULT=f"smtp://127.0.0.1:{smtp_port}")
     args = [
-        "--executor", "celery", "--metadata", pg_url, "--workers", "1", "--every", "20s",
+        "--executor", "celery", "--metadata", pg_url, "--workers", "1", "--every", "60s",
         "--peildatum", REFERENCE_PEILDATUM, "--contacten", str(book),
         "--landing", str(landing), "--warehouse", str(warehouse), "--home", str(home),
     ]  # fmt: skip
