@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -58,3 +59,23 @@ def measure(cmd: list[str], env: dict[str, str], output: Path) -> Measured:
         os.waitstatus_to_exitcode(status),
         output.read_text(encoding="utf-8", errors="replace"),
     )
+
+
+def last_json(text: str) -> dict:
+    """The last JSON line a child step printed: its result."""
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON result in the output:\n" + text[-3000:])
+
+
+def run_step(script: str, action: str, params: dict, env: dict[str, str], work: Path) -> tuple[Measured, dict]:
+    """Run ``script --child action params`` measured; its JSON result, or stop the bench with its output."""
+    import sys
+
+    m = measure([sys.executable, script, "--child", action, json.dumps(params)], env, work / f"{action}.out")
+    result = last_json(m.output) if m.returncode == 0 else {"ok": False}
+    if m.returncode != 0 or not result.get("ok"):
+        print(m.output[-4000:])
+        raise SystemExit(f"bench: {action} failed")
+    return m, result

@@ -38,15 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _report import Measured, machine, measure, publish  # noqa: E402  (bench/ is the script's folder)
-
-
-def last_json(text: str) -> dict:
-    for line in reversed(text.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
-    raise ValueError("no JSON result in the output:\n" + text[-3000:])
-
+from _report import Measured, machine, publish, run_step  # noqa: E402  (bench/ is the script's folder)
 
 # --- the child processes ---------------------------------------------------------
 
@@ -176,16 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         env["GX_ANALYTICS_ENABLED"] = "False"
 
         def step(action: str) -> tuple[Measured, dict]:
-            m = measure(
-                [sys.executable, str(Path(__file__).resolve()), "--child", action, json.dumps(params)],
-                env,
-                work / f"{action}.out",
-            )
-            result = last_json(m.output) if m.returncode == 0 else {"ok": False}
-            if m.returncode != 0 or not result.get("ok"):
-                print(m.output[-4000:])
-                raise SystemExit(f"bench: {action} failed")
-            return m, result
+            return run_step(str(Path(__file__).resolve()), action, params, env, work)
 
         if args.reuse:
             info = json.loads(saved.read_text())

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _report import Measured, machine, measure, publish  # noqa: E402  (bench/ is the script's folder)
+from _report import Measured, machine, publish, run_step  # noqa: E402  (bench/ is the script's folder)
 
 #: The tables whose size says how much work the build did.
 SIZES = (
@@ -47,13 +47,6 @@ SIZES = (
     "marts.fct_inburgeraars_instroom",
     "marts.fct_leerroute_stand",
 )
-
-
-def last_json(text: str) -> dict:
-    for line in reversed(text.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
-    raise ValueError("no JSON result in the output:\n" + text[-3000:])
 
 
 # --- the child processes ---------------------------------------------------------
@@ -154,16 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
 
         def step(action: str) -> tuple[Measured, dict]:
-            m = measure(
-                [sys.executable, str(Path(__file__).resolve()), "--child", action, json.dumps(params)],
-                env,
-                work / f"{action}.out",
-            )
-            result = last_json(m.output) if m.returncode == 0 else {"ok": False}
-            if m.returncode != 0 or not result.get("ok"):
-                print(m.output[-4000:])
-                raise SystemExit(f"bench: {action} failed")
-            return m, result
+            return run_step(str(Path(__file__).resolve()), action, params, env, work)
 
         print(f"bench: generating --gemeenten {args.gemeenten} --seed {args.seed} into {landing}")
         manifest = generate(landing, seed=args.seed, gemeenten=args.gemeenten)

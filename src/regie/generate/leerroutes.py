@@ -41,16 +41,6 @@ GENERIC_PROVIDERS = {
     "Z-A2": ["Taalhuis Zelfredzaam"],
     "OND": ["ROC", "Hogeschool"],
 }
-OPVANG = [
-    "AZC Den Haag",
-    "AZC Wassenaar (Duinrell)",
-    "Noodopvang Den Haag",
-    "AZC Zoetermeer",
-    "AZC Rijswijk",
-    "AZC Ter Apel",
-    "AZC Budel",
-    "ROL Oegstgeest",
-]
 SWITCH_REDEN = {
     ("B1", "OND"): "doorstroom naar onderwijsroute",
     ("Z", "OND"): "doorstroom naar onderwijsroute",
